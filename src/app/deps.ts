@@ -1,0 +1,65 @@
+import type { WorkingCalendar } from "../domain/calendar.js";
+import type { DeadlinePolicy } from "../domain/deadlines.js";
+import type { ChannelName, Language, Member } from "../domain/model.js";
+import type { Deadlines } from "../domain/request.js";
+import type { OutgoingMessage } from "./messages.js";
+import type { Clock, DeliveryTarget, Store, Transaction } from "./ports.js";
+
+export interface Deps {
+  store: Store;
+  clock: Clock;
+  policy: DeadlinePolicy;
+  calendar: WorkingCalendar;
+  /** Channels running in this process; messages are only queued for these. */
+  channels: readonly ChannelName[];
+  defaultLanguage: Language;
+}
+
+/** What one unit of work has at hand. */
+export interface Unit {
+  deps: Deps;
+  tx: Transaction;
+  now: Date;
+}
+
+export function deadlinesOf(deps: Deps): Deadlines {
+  return { policy: deps.policy, calendar: deps.calendar };
+}
+
+export function localPrivateChat(memberId: string): string {
+  return memberId;
+}
+
+export function localGroupChat(villageId: string): string {
+  return `group-${villageId}`;
+}
+
+/** A member's private chat on the channel they last used, else on a platform, else in the local chat. */
+export function privateTarget(deps: Deps, member: Member): DeliveryTarget | undefined {
+  const candidates = member.identities.filter((identity) => deps.channels.includes(identity.channel));
+  if (deps.channels.includes("local"))
+    candidates.push({ channel: "local", userId: localPrivateChat(member.id) });
+  const chosen = candidates.find((identity) => identity.channel === member.lastChannel) ?? candidates[0];
+  if (chosen === undefined) return undefined;
+  const language = member.language ?? deps.defaultLanguage;
+  return { channel: chosen.channel, chatId: chosen.userId, language, memberId: member.id };
+}
+
+export function tell(unit: Unit, member: Member, message: OutgoingMessage): void {
+  const target = privateTarget(unit.deps, member);
+  if (target !== undefined) unit.tx.enqueue(target, message);
+}
+
+/** Posts to every chat the village's group lives in: its bound groups and the local group. */
+export async function tellGroup(unit: Unit, villageId: string, message: OutgoingMessage): Promise<void> {
+  const village = await unit.tx.getVillage(villageId);
+  const language = village?.language ?? unit.deps.defaultLanguage;
+  for (const binding of await unit.tx.listBindings(villageId)) {
+    if (unit.deps.channels.includes(binding.channel)) {
+      unit.tx.enqueue({ channel: binding.channel, chatId: binding.chatId, language, villageId }, message);
+    }
+  }
+  if (unit.deps.channels.includes("local")) {
+    unit.tx.enqueue({ channel: "local", chatId: localGroupChat(villageId), language, villageId }, message);
+  }
+}

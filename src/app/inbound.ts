@@ -1,0 +1,56 @@
+import { z } from "zod";
+import { ChannelName } from "../domain/model.js";
+
+export const COMMANDS = [
+  "start",
+  "help",
+  "request",
+  "my",
+  "work",
+  "lang",
+  "setup",
+  "stats",
+  "cancel",
+  "roster",
+] as const;
+export const Command = z.enum(COMMANDS);
+export type Command = z.infer<typeof Command>;
+
+/** Longest free text the bot takes in one message; longer text is refused, never cut. */
+export const MAX_INBOUND_TEXT = 4096;
+
+export const InboundInput = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("command"), command: Command, args: z.string().max(256).optional() }),
+  z.object({ type: z.literal("text"), text: z.string().min(1) }),
+  z.object({ type: z.literal("button"), data: z.string().min(1).max(256) }),
+  z.object({ type: z.literal("photo"), fileRef: z.string().min(1).max(512), caption: z.string().optional() }),
+  z.object({ type: z.literal("voice"), fileRef: z.string().min(1).max(512) }),
+  z.object({
+    type: z.literal("location"),
+    lat: z.number().min(-90).max(90),
+    lng: z.number().min(-180).max(180),
+  }),
+  z.object({ type: z.literal("file"), fileName: z.string().max(256), content: z.string() }),
+  /** Someone the channel has checked belongs to the village's group asks to join its roster. */
+  z.object({ type: z.literal("join"), villageId: z.string().min(1).max(64) }),
+  /** A group admin (checked by the channel) binds this group chat to their village. */
+  z.object({ type: z.literal("bind_group"), title: z.string().max(256).optional() }),
+]);
+export type InboundInput = z.infer<typeof InboundInput>;
+
+/** One thing a person did on some channel, already translated out of the platform's own shape. */
+export const InboundEvent = z.object({
+  /** The platform's id for this delivery (update_id, event_id, …), used to ignore redeliveries. */
+  eventId: z.string().min(1).max(128),
+  channel: ChannelName,
+  userId: z.string().min(1).max(64),
+  displayName: z.string().max(128).optional(),
+  /** The language the person's app reports, e.g. Telegram's language_code. */
+  languageHint: z.string().max(35).optional(),
+  chat: z.discriminatedUnion("kind", [
+    z.object({ kind: z.literal("private"), chatId: z.string().min(1).max(64) }),
+    z.object({ kind: z.literal("group"), chatId: z.string().min(1).max(64) }),
+  ]),
+  input: InboundInput,
+});
+export type InboundEvent = z.infer<typeof InboundEvent>;

@@ -1,0 +1,86 @@
+import { mkdir, rename } from "node:fs/promises";
+import { join } from "node:path";
+import { Low } from "lowdb";
+import { JSONFile } from "lowdb/node";
+import type { Logger } from "../../outbox/dispatcher.js";
+import { ChatLogFile, type LocalMessage } from "./schema.js";
+
+export const KEPT_MESSAGES = 200;
+
+/** The local chats' history: one small JSON file per chat, the newest messages kept. */
+export interface ChatLog {
+  /** Adds a message at the end; undefined when a message with this id is already there (a redelivery). */
+  append(chatId: string, message: Omit<LocalMessage, "n">): Promise<LocalMessage | undefined>;
+  recent(chatId: string, limit: number): Promise<LocalMessage[]>;
+}
+
+const SAFE_CHAT_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+export function chatFileName(chatId: string): string {
+  return SAFE_CHAT_ID.test(chatId) ? `${chatId}.json` : `x-${Buffer.from(chatId).toString("hex")}.json`;
+}
+
+export function createChatLog(dir: string, logger: Logger, keep = KEPT_MESSAGES): ChatLog {
+  const opened = new Map<string, Promise<Low<ChatLogFile>>>();
+  const queues = new Map<string, Promise<unknown>>();
+
+  async function open(chatId: string): Promise<Low<ChatLogFile>> {
+    await mkdir(dir, { recursive: true });
+    const path = join(dir, chatFileName(chatId));
+    const db = new Low<ChatLogFile>(new JSONFile<ChatLogFile>(path), { messages: [] });
+    let problem: string | undefined;
+    try {
+      await db.read();
+      const parsed = ChatLogFile.safeParse(db.data);
+      if (parsed.success) db.data = parsed.data;
+      else problem = parsed.error.message;
+    } catch (error) {
+      problem = error instanceof Error ? error.message : String(error);
+    }
+    if (problem !== undefined) {
+      const aside = `${path}.unreadable-${Date.now()}`;
+      logger.warn("local chat log unreadable, starting it afresh", { path, movedTo: aside, error: problem });
+      await rename(path, aside).catch(() => undefined);
+      db.data = { messages: [] };
+    }
+    return db;
+  }
+
+  function db(chatId: string): Promise<Low<ChatLogFile>> {
+    let found = opened.get(chatId);
+    if (found === undefined) {
+      found = open(chatId);
+      opened.set(chatId, found);
+      found.catch(() => opened.delete(chatId));
+    }
+    return found;
+  }
+
+  /** Runs one chat's reads and writes one after another. */
+  function serial<T>(chatId: string, work: () => Promise<T>): Promise<T> {
+    const previous = queues.get(chatId) ?? Promise.resolve();
+    const next = previous.then(work, work);
+    queues.set(
+      chatId,
+      next.catch(() => undefined),
+    );
+    return next;
+  }
+
+  return {
+    append(chatId, message) {
+      return serial(chatId, async () => {
+        const log = await db(chatId);
+        const messages = log.data.messages;
+        if (messages.some((existing) => existing.id === message.id)) return undefined;
+        const stored: LocalMessage = { ...message, n: (messages.at(-1)?.n ?? 0) + 1 };
+        log.data = { messages: [...messages, stored].slice(-keep) };
+        await log.write();
+        return stored;
+      });
+    },
+    recent(chatId, limit) {
+      return serial(chatId, async () => (await db(chatId)).data.messages.slice(-limit));
+    },
+  };
+}

@@ -1,0 +1,216 @@
+import type { Api } from "grammy";
+import type { Deps } from "../../app/deps.js";
+import { handleInbound, type InboundOutcome } from "../../app/handle.js";
+import type { InboundInput } from "../../app/inbound.js";
+import { MAX_CSV_BYTES } from "../../app/roster.js";
+import { translate } from "../../i18n/index.js";
+import { type TelegramTextKey, telegramSays } from "../../i18n/telegram.js";
+import type { Logger } from "../../outbox/dispatcher.js";
+import { type EventBase, interpretUpdate } from "./inbound.js";
+import { clip, MAX_CALLBACK_ANSWER } from "./limits.js";
+import {
+  chatIdParam,
+  claimUpdate,
+  eventKey,
+  languageFor,
+  memberOf,
+  moveBinding,
+  telegramBindings,
+} from "./records.js";
+import { ChatMemberStatus, isChatAdmin, isInChat, TelegramUpdate } from "./updates.js";
+
+export interface UpdateHandlerOptions {
+  deps: Deps;
+  kick: () => void;
+  logger: Logger;
+  /** Where files are downloaded from: `${apiRoot}/file/bot${token}/${file_path}`. */
+  fileRoot: string;
+}
+
+/** Handles one raw update with the given API; never throws, so one bad update cannot stop the bot. */
+export type UpdateHandler = (api: Api, botUsername: string, raw: unknown) => Promise<void>;
+
+const DOWNLOAD_TIMEOUT_MS = 30_000;
+
+/** The callback query id of an update that failed to parse, so its button still stops spinning. */
+function strayQueryId(raw: unknown): string | undefined {
+  if (typeof raw !== "object" || raw === null || !("callback_query" in raw)) return undefined;
+  const query = raw.callback_query;
+  if (typeof query !== "object" || query === null || !("id" in query)) return undefined;
+  return typeof query.id === "string" && query.id !== "" ? query.id : undefined;
+}
+
+export function createUpdateHandler(options: UpdateHandlerOptions): UpdateHandler {
+  const { deps, kick, logger, fileRoot } = options;
+
+  async function toApp(base: EventBase, input: InboundInput): Promise<InboundOutcome> {
+    const outcome = await handleInbound(deps, { ...base, input });
+    if (outcome.status === "invalid")
+      logger.info("telegram update refused by the app", { updateId: base.eventId });
+    return outcome;
+  }
+
+  /** Answers the sender directly with a Telegram-only sentence, once per update. */
+  async function replyOnce(
+    api: Api,
+    base: EventBase,
+    key: TelegramTextKey,
+    params?: Record<string, string | number>,
+  ) {
+    const claim = await claimUpdate(deps, base.eventId, base.userId, base.languageHint);
+    if (!claim.fresh) return;
+    await api.sendMessage(chatIdParam(base.chat.chatId), telegramSays(key, claim.language, params));
+  }
+
+  async function chatMember(api: Api, chatId: string, userId: string): Promise<ChatMemberStatus | undefined> {
+    try {
+      const parsed = ChatMemberStatus.safeParse(await api.getChatMember(chatIdParam(chatId), Number(userId)));
+      if (parsed.success) return parsed.data;
+      logger.warn("telegram chat member not understood", { chatId });
+    } catch (error) {
+      logger.warn("telegram chat member check failed", { chatId, error: String(error) });
+    }
+    return undefined;
+  }
+
+  async function join(api: Api, base: EventBase, villageId: string): Promise<void> {
+    const { known, chats } = await deps.store.transaction(async (tx) => ({
+      known: (await memberOf(tx, base.userId))?.active === true,
+      chats: (await telegramBindings(tx, villageId)).map((binding) => binding.chatId),
+    }));
+    if (known) {
+      await toApp(base, { type: "join", villageId });
+      return;
+    }
+    for (const chatId of chats) {
+      const member = await chatMember(api, chatId, base.userId);
+      if (member !== undefined && isInChat(member)) {
+        await toApp(base, { type: "join", villageId });
+        return;
+      }
+    }
+    await replyOnce(api, base, "join.not_in_group");
+  }
+
+  async function bind(api: Api, base: EventBase, title: string | undefined): Promise<void> {
+    const member = await chatMember(api, base.chat.chatId, base.userId);
+    if (member === undefined || !isChatAdmin(member)) {
+      await replyOnce(api, base, "setup.admins_only");
+      return;
+    }
+    await toApp(base, title === undefined ? { type: "bind_group" } : { type: "bind_group", title });
+  }
+
+  async function download(api: Api, fileId: string): Promise<string | undefined> {
+    const file = await api.getFile(fileId);
+    if (file.file_path === undefined) return undefined;
+    const response = await fetch(`${fileRoot}/${file.file_path}`, {
+      signal: AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS),
+    });
+    if (!response.ok) throw new Error(`file download answered ${response.status}`);
+    const bytes = await response.arrayBuffer();
+    if (bytes.byteLength > MAX_CSV_BYTES) return undefined;
+    return new TextDecoder("utf-8").decode(bytes);
+  }
+
+  async function file(
+    api: Api,
+    base: EventBase,
+    found: { fileId: string; fileName: string; fileSize: number | undefined; textual: boolean },
+  ): Promise<void> {
+    if (!found.textual) {
+      // Not a table: the app says what it wanted instead.
+      await toApp(base, { type: "file", fileName: found.fileName, content: "" });
+      return;
+    }
+    const tooBig = () => replyOnce(api, base, "file.too_big", { max: MAX_CSV_BYTES / 1024 });
+    if (found.fileSize !== undefined && found.fileSize > MAX_CSV_BYTES) return tooBig();
+    const content = await download(api, found.fileId);
+    if (content === undefined) return tooBig();
+    await toApp(base, { type: "file", fileName: found.fileName, content });
+  }
+
+  async function button(api: Api, base: EventBase, queryId: string, data: string | undefined): Promise<void> {
+    let answer: string | undefined;
+    try {
+      if (data === undefined || data === "") return;
+      const outcome = await toApp(base, { type: "button", data: data.slice(0, 256) });
+      if (outcome.notice !== undefined) {
+        const notice = outcome.notice;
+        const language = await deps.store.transaction(async (tx) =>
+          languageFor(deps, await memberOf(tx, base.userId), base.languageHint),
+        );
+        answer = clip(translate(notice, language), MAX_CALLBACK_ANSWER);
+      }
+    } finally {
+      await answerQuery(api, queryId, answer);
+    }
+  }
+
+  async function answerQuery(api: Api, queryId: string, text: string | undefined): Promise<void> {
+    try {
+      await api.answerCallbackQuery(queryId, text === undefined || text === "" ? {} : { text });
+    } catch (error) {
+      logger.info("telegram callback answer failed", { error: String(error) });
+    }
+  }
+
+  async function migrate(updateId: number, fromChatId: string, toChatId: string): Promise<void> {
+    const moved = await deps.store.transaction(async (tx) => {
+      const key = eventKey(String(updateId));
+      if (await tx.hasProcessed(key)) return false;
+      tx.markProcessed(key);
+      return moveBinding(tx, fromChatId, toChatId);
+    });
+    if (moved) logger.info("telegram group binding moved to supergroup", { fromChatId, toChatId });
+  }
+
+  return async (api, botUsername, raw) => {
+    const parsed = TelegramUpdate.safeParse(raw);
+    if (!parsed.success) {
+      const updateId =
+        typeof raw === "object" && raw !== null && "update_id" in raw ? raw.update_id : undefined;
+      logger.info("telegram update not understood", { updateId, issues: parsed.error.issues.length });
+      const queryId = strayQueryId(raw);
+      if (queryId !== undefined) await answerQuery(api, queryId, undefined);
+      return;
+    }
+    const update = parsed.data;
+    const found = interpretUpdate(update, botUsername);
+    try {
+      switch (found.kind) {
+        case "ignore":
+          logger.info("telegram update ignored", { updateId: update.update_id, reason: found.reason });
+          return;
+        case "event":
+          await toApp(found.base, found.input);
+          break;
+        case "button":
+          await button(api, found.base, found.queryId, found.data);
+          break;
+        case "join":
+          await join(api, found.base, found.villageId);
+          break;
+        case "bind":
+          await bind(api, found.base, found.title);
+          break;
+        case "anonymous_admin":
+          await replyOnce(api, found.base, "setup.anonymous_admin");
+          break;
+        case "file":
+          await file(api, found.base, found);
+          break;
+        case "migrate":
+          await migrate(found.updateId, found.fromChatId, found.toChatId);
+          break;
+      }
+    } catch (error) {
+      logger.error("telegram update failed", {
+        updateId: update.update_id,
+        kind: found.kind,
+        error: String(error),
+      });
+    }
+    kick();
+  };
+}

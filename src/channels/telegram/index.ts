@@ -1,0 +1,149 @@
+import { randomBytes } from "node:crypto";
+import { createServer, type Server } from "node:http";
+import { autoRetry } from "@grammyjs/auto-retry";
+import { Bot, type Transformer, webhookCallback } from "grammy";
+import type { UserFromGetMe } from "grammy/types";
+import type { Deps } from "../../app/deps.js";
+import type { ChannelSender, Logger } from "../../outbox/dispatcher.js";
+import { syncCommandMenus } from "./commands.js";
+import { createUpdateHandler } from "./handler.js";
+import { createTelegramSender } from "./sender.js";
+import { ALLOWED_UPDATES } from "./updates.js";
+
+export interface TelegramChannelOptions {
+  token: string;
+  apiRoot: string;
+  webhook?: { url: string; secret?: string; port: number };
+  deps: Deps;
+  /** Asks the outbox to send what the last update queued. */
+  kick: () => void;
+  logger: Logger;
+  /** Known bot identity; skips getMe (tests). */
+  botInfo?: UserFromGetMe;
+  /** Installed on the bot's API before anything else (tests record and answer calls with it). */
+  transformer?: Transformer;
+}
+
+export interface TelegramChannel {
+  bot: Bot;
+  sender: ChannelSender;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const POLL_TIMEOUT_SECONDS = 30;
+
+/**
+ * Replies made while handling an update (answers to button presses, membership checks) wait out a short
+ * 429 once; the outbox retries everything else itself.
+ */
+const interactiveRetry = () =>
+  autoRetry({
+    maxRetryAttempts: 1,
+    maxDelaySeconds: 5,
+    rethrowHttpErrors: true,
+    rethrowInternalServerErrors: true,
+  });
+
+/** The Telegram channel: grammY bot, update handling, outbox sender, long polling or webhook. */
+export function createTelegramChannel(options: TelegramChannelOptions): TelegramChannel {
+  const { token, deps, kick, logger, webhook } = options;
+  const apiRoot = options.apiRoot.replace(/\/+$/, "");
+  const bot = new Bot(token, {
+    client: { apiRoot },
+    ...(options.botInfo === undefined ? {} : { botInfo: options.botInfo }),
+  });
+  if (options.transformer !== undefined) bot.api.config.use(options.transformer);
+  const handle = createUpdateHandler({ deps, kick, logger, fileRoot: `${apiRoot}/file/bot${token}` });
+  bot.use(async (ctx) => {
+    ctx.api.config.use(interactiveRetry());
+    await handle(ctx.api, ctx.me.username, ctx.update);
+  });
+  bot.catch((error) => {
+    logger.error("telegram middleware failed", {
+      updateId: error.ctx.update.update_id,
+      error: String(error.error),
+    });
+  });
+  const sender = createTelegramSender({
+    api: bot.api,
+    deps,
+    logger,
+    botUsername: () => bot.botInfo.username,
+  });
+
+  let polling: Promise<void> | undefined;
+  let server: Server | undefined;
+
+  async function startPolling(): Promise<void> {
+    await new Promise<void>((resolve, reject) => {
+      let started = false;
+      polling = bot
+        .start({
+          allowed_updates: ALLOWED_UPDATES,
+          timeout: POLL_TIMEOUT_SECONDS,
+          onStart: () => {
+            started = true;
+            resolve();
+          },
+        })
+        .catch((error: unknown) => {
+          if (!started) reject(error);
+          else logger.error("telegram polling stopped", { error: String(error) });
+        });
+    });
+  }
+
+  async function startWebhook(hook: NonNullable<TelegramChannelOptions["webhook"]>): Promise<void> {
+    const secretToken = hook.secret ?? randomBytes(32).toString("base64url");
+    const path = new URL(hook.url).pathname;
+    const callback = webhookCallback(bot, "http", { secretToken });
+    server = createServer((request, response) => {
+      if (request.method !== "POST" || new URL(request.url ?? "/", "http://localhost").pathname !== path) {
+        response.writeHead(404).end();
+        return;
+      }
+      callback(request, response).catch((error: unknown) => {
+        logger.error("telegram webhook request failed", { error: String(error) });
+        if (!response.headersSent) response.writeHead(500).end();
+      });
+    });
+    const listening = server;
+    await new Promise<void>((resolve, reject) => {
+      listening.once("error", reject);
+      listening.listen(hook.port, () => {
+        listening.off("error", reject);
+        resolve();
+      });
+    });
+    await bot.api.setWebhook(hook.url, { secret_token: secretToken, allowed_updates: [...ALLOWED_UPDATES] });
+  }
+
+  return {
+    bot,
+    sender,
+    async start() {
+      await bot.init();
+      await syncCommandMenus(bot.api, deps.defaultLanguage, logger);
+      if (webhook === undefined) await startPolling();
+      else await startWebhook(webhook);
+    },
+    async stop() {
+      if (polling !== undefined) {
+        try {
+          // Confirms the last handled update with Telegram, so a restart does not handle it again.
+          if (bot.isRunning()) await bot.stop();
+        } catch (error) {
+          logger.warn("telegram polling did not stop cleanly", { error: String(error) });
+        }
+        await polling;
+        polling = undefined;
+      }
+      const running = server;
+      if (running !== undefined) {
+        server = undefined;
+        await new Promise<void>((resolve) => running.close(() => resolve()));
+      }
+    },
+  };
+}

@@ -1,0 +1,56 @@
+import type { Deps } from "../../app/deps.js";
+import { languageFromHint } from "../../app/handle.js";
+import type { Transaction } from "../../app/ports.js";
+import type { GroupBinding, Language, Member } from "../../domain/model.js";
+
+/** Chat ids are stored as strings; Telegram takes numeric ones as numbers. */
+export function chatIdParam(chatId: string): number | string {
+  return /^-?\d+$/.test(chatId) ? Number(chatId) : chatId;
+}
+
+/** The key the app marks an update with, so an update the channel answers itself is also done once. */
+export function eventKey(updateId: string): string {
+  return `telegram:${updateId}`;
+}
+
+/** Moves a group's binding to the chat id Telegram gave it after the group became a supergroup. */
+export async function moveBinding(tx: Transaction, fromChatId: string, toChatId: string): Promise<boolean> {
+  const binding = await tx.getBinding("telegram", fromChatId);
+  if (binding === undefined) return false;
+  tx.putBinding({ ...binding, chatId: toChatId });
+  tx.deleteBinding("telegram", fromChatId);
+  return true;
+}
+
+export async function telegramBindings(tx: Transaction, villageId: string): Promise<GroupBinding[]> {
+  return (await tx.listBindings(villageId)).filter((binding) => binding.channel === "telegram");
+}
+
+export async function memberOf(tx: Transaction, userId: string): Promise<Member | undefined> {
+  return tx.findMemberByIdentity({ channel: "telegram", userId });
+}
+
+/** The language to answer someone in: their choice, else their app's language, else the bot's default. */
+export function languageFor(deps: Deps, member: Member | undefined, hint: string | undefined): Language {
+  return member?.language ?? languageFromHint(hint, deps.defaultLanguage);
+}
+
+/**
+ * Marks an update the channel answers without the app as handled; false when it was handled before.
+ * Returns the language to answer in.
+ */
+export async function claimUpdate(
+  deps: Deps,
+  updateId: string,
+  userId: string,
+  hint: string | undefined,
+): Promise<{ fresh: boolean; language: Language }> {
+  return deps.store.transaction(async (tx) => {
+    const member = await memberOf(tx, userId);
+    const language = languageFor(deps, member, hint);
+    const key = eventKey(updateId);
+    if (await tx.hasProcessed(key)) return { fresh: false, language };
+    tx.markProcessed(key);
+    return { fresh: true, language };
+  });
+}

@@ -1,0 +1,196 @@
+import { type Api, GrammyError } from "grammy";
+import type { InlineKeyboardButton, InlineKeyboardMarkup, MessageEntity } from "grammy/types";
+import type { Deps } from "../../app/deps.js";
+import type { OutboxEntry } from "../../app/ports.js";
+import { telegramSays } from "../../i18n/telegram.js";
+import { type ChannelSender, DeliveryError, type Logger } from "../../outbox/dispatcher.js";
+import { type RenderedButton, renderMessage } from "../render.js";
+import { MAX_CALLBACK_DATA_BYTES, splitText } from "./limits.js";
+import { joinPayload, privateChatLink } from "./links.js";
+import { chatIdParam, moveBinding, telegramBindings } from "./records.js";
+
+export interface TelegramSenderOptions {
+  api: Api;
+  deps: Deps;
+  logger: Logger;
+  /** The bot's @username, known once the bot is initialised. */
+  botUsername: () => string;
+}
+
+type Part = (chatId: number | string) => Promise<unknown>;
+
+/** One group nudge per person per hour; messages in between are dropped, as the nudge carries none of them. */
+const NUDGE_INTERVAL_MS = 60 * 60_000;
+
+/** 403 descriptions meaning the person never pressed Start, or stopped the bot. */
+const UNREACHABLE = /bot can't initiate conversation|bot was blocked by the user/i;
+
+/** Turns one outbox entry into Telegram calls, and Telegram's errors into the outbox's terms. */
+export function createTelegramSender(options: TelegramSenderOptions): ChannelSender {
+  const { api, deps, logger, botUsername } = options;
+  /** How many parts of a multi-part entry went out, so a retry does not repeat them. */
+  const progress = new Map<string, number>();
+  /** When each unreachable member was last nudged in their group. */
+  const nudged = new Map<string, number>();
+
+  function toButton(button: RenderedButton): InlineKeyboardButton | undefined {
+    if (button.action.type === "open_private") {
+      return {
+        text: button.label,
+        url: privateChatLink(botUsername(), joinPayload(button.action.villageId)),
+      };
+    }
+    if (Buffer.byteLength(button.data, "utf8") > MAX_CALLBACK_DATA_BYTES || button.data === "") {
+      logger.error("telegram button dropped: callback data too long", { data: button.data });
+      return undefined;
+    }
+    return { text: button.label, callback_data: button.data };
+  }
+
+  function keyboardOf(rows: RenderedButton[][]): InlineKeyboardMarkup | undefined {
+    const inline_keyboard: InlineKeyboardButton[][] = [];
+    for (const row of rows) {
+      const buttons = row.map(toButton).filter((button) => button !== undefined);
+      if (buttons.length > 0) inline_keyboard.push(buttons);
+    }
+    return inline_keyboard.length === 0 ? undefined : { inline_keyboard };
+  }
+
+  function partsOf(entry: OutboxEntry): Part[] {
+    const { message, target } = entry;
+    const rendered = renderMessage(message, target.language);
+    const parts: Part[] = [];
+    for (const attachment of message.attachments ?? []) {
+      if (attachment.channel !== "telegram") continue;
+      if (attachment.type === "photo") parts.push((chatId) => api.sendPhoto(chatId, attachment.fileRef));
+      else parts.push((chatId) => api.sendVoice(chatId, attachment.fileRef));
+    }
+    const location = message.location;
+    if (location !== undefined) parts.push((chatId) => api.sendLocation(chatId, location.lat, location.lng));
+    const keyboard = keyboardOf(rendered.buttons);
+    const pieces = splitText(rendered.text);
+    if (pieces.length === 0 && keyboard !== undefined) pieces.push("…");
+    pieces.forEach((piece, index) => {
+      const last = index === pieces.length - 1;
+      parts.push((chatId) =>
+        api.sendMessage(chatId, piece, last && keyboard !== undefined ? { reply_markup: keyboard } : {}),
+      );
+    });
+    return parts;
+  }
+
+  /** Tells a member who never started the private chat, in their village group(s), to start it. */
+  async function nudgeInGroups(entry: OutboxEntry): Promise<boolean> {
+    const memberId = entry.target.memberId;
+    if (memberId === undefined) return false;
+    const now = deps.clock.now().getTime();
+    const last = nudged.get(memberId);
+    if (last !== undefined && now - last < NUDGE_INTERVAL_MS) return true;
+    const found = await deps.store.transaction(async (tx) => {
+      const member = await tx.getMember(memberId);
+      if (member === undefined || !member.active) return undefined;
+      const village = await tx.getVillage(member.villageId);
+      return { member, village, bindings: await telegramBindings(tx, member.villageId) };
+    });
+    if (found === undefined || found.bindings.length === 0) return false;
+    const { member, village, bindings } = found;
+    const language = village?.language ?? entry.target.language;
+    const text = telegramSays("private.fallback", language, { name: member.name });
+    const entities: MessageEntity[] = [];
+    const userId = Number(entry.target.chatId);
+    const at = text.indexOf(member.name);
+    if (Number.isSafeInteger(userId) && userId > 0 && at >= 0) {
+      entities.push({
+        type: "text_mention",
+        offset: at,
+        length: member.name.length,
+        user: { id: userId, is_bot: false, first_name: member.name },
+      });
+    }
+    const link = privateChatLink(botUsername(), joinPayload(member.villageId));
+    const reply_markup = {
+      inline_keyboard: [[{ text: telegramSays("private.fallback_button", language), url: link }]],
+    };
+    let posted = false;
+    for (const binding of bindings) {
+      try {
+        await api.sendMessage(chatIdParam(binding.chatId), text, { entities, reply_markup });
+        posted = true;
+      } catch (error) {
+        if (error instanceof GrammyError && error.error_code === 429) throw error;
+        logger.warn("telegram group nudge failed", { chatId: binding.chatId, error: String(error) });
+      }
+    }
+    if (posted) nudged.set(memberId, now);
+    return posted;
+  }
+
+  async function deliver(entry: OutboxEntry, chatId: string, mayMigrate: boolean): Promise<void> {
+    const parts = partsOf(entry);
+    try {
+      for (let index = progress.get(entry.id) ?? 0; index < parts.length; index++) {
+        await parts[index]?.(chatIdParam(chatId));
+        progress.set(entry.id, index + 1);
+      }
+      progress.delete(entry.id);
+    } catch (error) {
+      const migrateTo = error instanceof GrammyError ? error.parameters.migrate_to_chat_id : undefined;
+      if (mayMigrate && migrateTo !== undefined) {
+        const toChatId = String(migrateTo);
+        await deps.store.transaction((tx) => moveBinding(tx, chatId, toChatId));
+        logger.info("telegram group binding moved to supergroup", { fromChatId: chatId, toChatId });
+        return deliver(entry, toChatId, false);
+      }
+      throw error;
+    }
+  }
+
+  function isPrivateTarget(entry: OutboxEntry): boolean {
+    return (
+      entry.target.memberId !== undefined &&
+      entry.target.villageId === undefined &&
+      !entry.target.chatId.startsWith("-")
+    );
+  }
+
+  return {
+    async send(entry) {
+      try {
+        await deliver(entry, entry.target.chatId, true);
+      } catch (error) {
+        if (!(error instanceof GrammyError)) {
+          throw new DeliveryError(error instanceof Error ? error.message : String(error));
+        }
+        const { error_code: code, description } = error;
+        if (code === 429) {
+          const seconds = error.parameters.retry_after ?? 5;
+          throw new DeliveryError(description, seconds * 1000);
+        }
+        if (code === 403 && isPrivateTarget(entry) && UNREACHABLE.test(description)) {
+          try {
+            if (await nudgeInGroups(entry)) {
+              progress.delete(entry.id);
+              logger.info("telegram private chat unreachable, nudged in group", {
+                memberId: entry.target.memberId,
+              });
+              return;
+            }
+          } catch (nudgeError) {
+            if (nudgeError instanceof GrammyError && nudgeError.error_code === 429) {
+              throw new DeliveryError(
+                nudgeError.description,
+                (nudgeError.parameters.retry_after ?? 5) * 1000,
+              );
+            }
+            throw new DeliveryError(String(nudgeError));
+          }
+        }
+        if (code === 400 || code === 403) {
+          progress.delete(entry.id);
+          throw new DeliveryError(description, undefined, true);
+        }
+        throw new DeliveryError(description);
+      }
+    },
+  };
+}

@@ -1,0 +1,68 @@
+import { z } from "zod";
+import { isValidTimeZone } from "./domain/calendar.js";
+import { Language } from "./domain/model.js";
+
+const flag = z
+  .enum(["on", "off", "true", "false", "1", "0"], { message: "must be on or off" })
+  .transform((v) => v === "on" || v === "true" || v === "1");
+const blankAsUndefined = (value: unknown) => (value === "" ? undefined : value);
+const optional = <T extends z.ZodType>(schema: T) => z.preprocess(blankAsUndefined, schema.optional());
+const withDefault = <T extends z.ZodType>(schema: T, fallback: z.input<T>) =>
+  z.preprocess(blankAsUndefined, schema.prefault(fallback as never));
+const wholeNumber = (min: number, max: number) => {
+  const message = `must be a whole number from ${min} to ${max}`;
+  return z.coerce.number({ message }).int({ message }).min(min, { message }).max(max, { message });
+};
+
+/** Every setting, read from the environment (and .env). Each has a one-line description in .env.example. */
+export const Config = z.object({
+  PORT: withDefault(wholeNumber(1, 65535), 3000),
+  HOST: withDefault(z.string().min(1), "127.0.0.1"),
+  DATA_DIR: withDefault(z.string().min(1), "data"),
+  TIME_ZONE: withDefault(
+    z.string().refine(isValidTimeZone, { message: "must be an IANA time zone such as Asia/Shanghai" }),
+    "Asia/Shanghai",
+  ),
+  DEFAULT_LANGUAGE: withDefault(Language, "zh-CN"),
+  LOCAL_CHAT: withDefault(flag, "on"),
+  RESPOND_WORKING_DAYS: withDefault(wholeNumber(1, 30), 1),
+  RESOLVE_WORKING_DAYS: withDefault(wholeNumber(1, 90), 7),
+  RESOLVE_WORKING_DAYS_COMPLEX: withDefault(wholeNumber(1, 180), 15),
+  URGENT_RESPOND_HOURS: withDefault(wholeNumber(1, 72), 2),
+  URGENT_RESOLVE_HOURS: withDefault(wholeNumber(1, 240), 24),
+  TELEGRAM_BOT_TOKEN: optional(
+    z
+      .string()
+      .regex(/^\d+:[A-Za-z0-9_-]{20,}$/, { message: "must look like 123456789:AA… as given by @BotFather" }),
+  ),
+  TELEGRAM_API_ROOT: withDefault(
+    z.url({ message: "must be a URL such as https://api.telegram.org" }),
+    "https://api.telegram.org",
+  ),
+  TELEGRAM_WEBHOOK_URL: optional(
+    z.url({ protocol: /^https$/, message: "must be an https:// URL Telegram can reach" }),
+  ),
+  TELEGRAM_WEBHOOK_SECRET: optional(
+    z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,256}$/, { message: "must be 1-256 characters of A-Z, a-z, 0-9, _ and -" }),
+  ),
+  TELEGRAM_WEBHOOK_PORT: withDefault(wholeNumber(1, 65535), 8443),
+});
+export type Config = z.infer<typeof Config>;
+
+export type ConfigResult = { ok: true; config: Config } | { ok: false; message: string };
+
+/** Parses the environment; a bad value gives one message naming the setting and what it accepts. */
+export function parseConfig(env: Record<string, string | undefined>): ConfigResult {
+  const parsed = Config.safeParse(env);
+  if (parsed.success) return { ok: true, config: parsed.data };
+  const lines = parsed.error.issues.map(
+    (issue) =>
+      `  ${issue.path.join(".")}: ${issue.message} (got ${JSON.stringify(env[String(issue.path[0])] ?? "")})`,
+  );
+  return {
+    ok: false,
+    message: `Shangliang cannot start: a setting is not valid.\n${lines.join("\n")}\nFix it in .env or the environment (see .env.example).`,
+  };
+}

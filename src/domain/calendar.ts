@@ -1,0 +1,115 @@
+import { z } from "zod";
+
+/** Statutory holidays and make-up workdays (调休), as local dates YYYY-MM-DD. */
+export const HolidayCalendar = z.object({
+  holidays: z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/)),
+  workdays: z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/)),
+});
+export type HolidayCalendar = z.infer<typeof HolidayCalendar>;
+
+export interface WorkingCalendar {
+  readonly timeZone: string;
+  isWorkingDay(localDate: string): boolean;
+}
+
+export function workingCalendar(timeZone: string, holidays: HolidayCalendar): WorkingCalendar {
+  const off = new Set(holidays.holidays);
+  const on = new Set(holidays.workdays);
+  return {
+    timeZone,
+    isWorkingDay(localDate) {
+      if (on.has(localDate)) return true;
+      if (off.has(localDate)) return false;
+      const weekday = new Date(`${localDate}T00:00:00Z`).getUTCDay();
+      return weekday !== 0 && weekday !== 6;
+    },
+  };
+}
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatterFor(timeZone: string): Intl.DateTimeFormat {
+  let formatter = formatters.get(timeZone);
+  if (formatter === undefined) {
+    formatter = new Intl.DateTimeFormat("en-US", {
+      timeZone,
+      hourCycle: "h23",
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      hour: "2-digit",
+      minute: "2-digit",
+      second: "2-digit",
+    });
+    formatters.set(timeZone, formatter);
+  }
+  return formatter;
+}
+
+export function isValidTimeZone(timeZone: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The wall-clock parts of an instant in a time zone. */
+export function localParts(instant: Date, timeZone: string) {
+  const parts: Record<string, string> = {};
+  for (const part of formatterFor(timeZone).formatToParts(instant)) parts[part.type] = part.value;
+  return {
+    year: Number(parts.year),
+    month: Number(parts.month),
+    day: Number(parts.day),
+    hour: Number(parts.hour),
+    minute: Number(parts.minute),
+    second: Number(parts.second),
+  };
+}
+
+export function localDate(instant: Date, timeZone: string): string {
+  const p = localParts(instant, timeZone);
+  return `${p.year}-${String(p.month).padStart(2, "0")}-${String(p.day).padStart(2, "0")}`;
+}
+
+export function addDays(localDateText: string, days: number): string {
+  const date = new Date(`${localDateText}T00:00:00Z`);
+  date.setUTCDate(date.getUTCDate() + days);
+  return date.toISOString().slice(0, 10);
+}
+
+/** The instant a local date starts in a time zone (midnight, or the first valid time after it). */
+export function startOfLocalDay(localDateText: string, timeZone: string): Date {
+  const guess = new Date(`${localDateText}T00:00:00Z`);
+  let instant = guess;
+  for (let i = 0; i < 3; i++) {
+    const p = localParts(instant, timeZone);
+    const asUtc = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second);
+    instant = new Date(instant.getTime() - (asUtc - guess.getTime()));
+  }
+  return instant;
+}
+
+/** End of the n-th working day after the local day of `from` (n = 0: end of that day). */
+export function addWorkingDays(from: Date, workingDays: number, calendar: WorkingCalendar): Date {
+  let day = localDate(from, calendar.timeZone);
+  let counted = 0;
+  for (let guard = 0; counted < workingDays && guard < 3660; guard++) {
+    day = addDays(day, 1);
+    if (calendar.isWorkingDay(day)) counted++;
+  }
+  return startOfLocalDay(addDays(day, 1), calendar.timeZone);
+}
+
+/** "2026-11-24 18:05" in the zone; a deadline at midnight reads as "24:00" of the day before. */
+export function formatLocal(instant: Date, timeZone: string): string {
+  const p = localParts(instant, timeZone);
+  const pad = (n: number) => String(n).padStart(2, "0");
+  if (p.hour === 0 && p.minute === 0 && p.second === 0) {
+    const previous = addDays(`${p.year}-${pad(p.month)}-${pad(p.day)}`, -1);
+    return `${previous} 24:00`;
+  }
+  return `${p.year}-${pad(p.month)}-${pad(p.day)} ${pad(p.hour)}:${pad(p.minute)}`;
+}

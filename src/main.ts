@@ -1,0 +1,134 @@
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import type { Deps } from "./app/deps.js";
+import { createLocalChat } from "./channels/local/index.js";
+import { createTelegramChannel } from "./channels/telegram/index.js";
+import { parseConfig } from "./config.js";
+import { workingCalendar } from "./domain/calendar.js";
+import type { ChannelName } from "./domain/model.js";
+import { consoleLogger } from "./logger.js";
+import { type ChannelSender, createDispatcher, type Logger } from "./outbox/dispatcher.js";
+import { loadHolidays } from "./store/holidays.js";
+import { openLowdbStore } from "./store/lowdb/index.js";
+
+export interface RunningApp {
+  localUrl?: string;
+  stop(): Promise<void>;
+}
+
+/** Wires store, outbox, clock and channels from the environment and starts them. */
+export async function startApp(
+  env: Record<string, string | undefined>,
+  logger: Logger = consoleLogger(),
+): Promise<RunningApp> {
+  const parsed = parseConfig(env);
+  if (!parsed.ok) throw new StartupError(parsed.message);
+  const config = parsed.config;
+  const holidays = await loadHolidays(join(config.DATA_DIR, "holidays.json"));
+  if (!holidays.found)
+    logger.warn("no holidays.json: counting Monday to Friday as working days", { dataDir: config.DATA_DIR });
+  const store = await openLowdbStore(config.DATA_DIR);
+  const channels: ChannelName[] = [];
+  if (config.LOCAL_CHAT) channels.push("local");
+  if (config.TELEGRAM_BOT_TOKEN !== undefined) channels.push("telegram");
+  const clock = { now: () => new Date() };
+  const deps: Deps = {
+    store,
+    clock,
+    policy: {
+      respondWorkingDays: config.RESPOND_WORKING_DAYS,
+      resolveWorkingDays: {
+        general: config.RESOLVE_WORKING_DAYS,
+        complex: config.RESOLVE_WORKING_DAYS_COMPLEX,
+      },
+      urgentRespondHours: config.URGENT_RESPOND_HOURS,
+      urgentResolveHours: config.URGENT_RESOLVE_HOURS,
+    },
+    calendar: workingCalendar(config.TIME_ZONE, holidays.calendar),
+    channels,
+    defaultLanguage: config.DEFAULT_LANGUAGE,
+  };
+  const senders = new Map<ChannelName, ChannelSender>();
+  const kick = () => {
+    dispatcher
+      .flush()
+      .catch((error: unknown) => logger.error("outbox flush failed", { error: String(error) }));
+  };
+  const stops: (() => Promise<void>)[] = [];
+  let localUrl: string | undefined;
+  const local = config.LOCAL_CHAT
+    ? createLocalChat({ deps, port: config.PORT, host: config.HOST, dataDir: config.DATA_DIR, kick, logger })
+    : undefined;
+  if (local !== undefined) senders.set("local", local.sender);
+  const telegram =
+    config.TELEGRAM_BOT_TOKEN === undefined
+      ? undefined
+      : createTelegramChannel({
+          token: config.TELEGRAM_BOT_TOKEN,
+          apiRoot: config.TELEGRAM_API_ROOT,
+          webhook:
+            config.TELEGRAM_WEBHOOK_URL === undefined
+              ? undefined
+              : {
+                  url: config.TELEGRAM_WEBHOOK_URL,
+                  secret: config.TELEGRAM_WEBHOOK_SECRET,
+                  port: config.TELEGRAM_WEBHOOK_PORT,
+                },
+          deps,
+          kick,
+          logger,
+        });
+  if (telegram !== undefined) senders.set("telegram", telegram.sender);
+  const dispatcher = createDispatcher({ outbox: store, senders, clock, logger });
+  if (local !== undefined) {
+    localUrl = await local.start();
+    stops.push(() => local.close());
+    logger.info("local web chat is ready", { url: localUrl });
+  }
+  if (telegram !== undefined) {
+    await telegram.start();
+    stops.push(() => telegram.stop());
+    logger.info("telegram channel is running", {
+      mode: config.TELEGRAM_WEBHOOK_URL === undefined ? "polling" : "webhook",
+    });
+  }
+  dispatcher.start(1000);
+  kick();
+  return {
+    ...(localUrl === undefined ? {} : { localUrl }),
+    async stop() {
+      for (const stop of stops.reverse()) await stop();
+      await dispatcher.stop();
+      await store.close();
+    },
+  };
+}
+
+export class StartupError extends Error {
+  override name = "StartupError";
+}
+
+async function main(): Promise<void> {
+  if (existsSync(".env")) process.loadEnvFile(".env");
+  try {
+    const app = await startApp(process.env);
+    if (app.localUrl !== undefined)
+      process.stdout.write(`\n商量 Shangliang is running. Open ${app.localUrl} in your browser.\n\n`);
+    const shutdown = () => {
+      app.stop().then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
+    };
+    process.once("SIGINT", shutdown);
+    process.once("SIGTERM", shutdown);
+  } catch (error) {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  }
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  await main();
+}

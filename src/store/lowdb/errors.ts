@@ -1,0 +1,27 @@
+/** A data file that is not valid JSON or not in the expected shape. The store never writes over it. */
+export class CorruptDataFileError extends Error {
+  constructor(
+    readonly path: string,
+    readonly detail: string,
+  ) {
+    super(
+      `Data file ${path} is corrupt (${detail}). The store will not start on it and has not changed it: ` +
+        "restore it from a backup, or move it away to start without its contents.",
+    );
+    this.name = "CorruptDataFileError";
+  }
+}
+
+/** Another live process has the data directory open. */
+export class StoreLockedError extends Error {
+  constructor(
+    readonly path: string,
+    readonly pid: number,
+  ) {
+    super(
+      `The data directory is in use by process ${pid} (lock file ${path}). ` +
+        "Only one process may use a data directory; stop the other one first.",
+    );
+    this.name = "StoreLockedError";
+  }
+}

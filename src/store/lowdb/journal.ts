@@ -1,0 +1,158 @@
+import { type FileHandle, open, readdir, readFile } from "node:fs/promises";
+import type { Op } from "../tables.js";
+import { CorruptDataFileError } from "./errors.js";
+import { fsync } from "./files.js";
+import { type Layout, segmentNumbers } from "./layout.js";
+import { JournalLine } from "./schema.js";
+
+interface Line {
+  text: string;
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
+interface Rotation {
+  resolve: (closedSegment: string) => void;
+  reject: (error: unknown) => void;
+}
+
+type Item = Line | Rotation;
+
+/**
+ * The write-ahead journal: one JSON line per committed unit, appended to the current segment file.
+ *
+ * Group commit: lines queue up while a write + fdatasync is in flight, and the next round writes them all
+ * with one fdatasync; each line's promise resolves after the fdatasync that covers it.
+ * `rotate()` starts a new segment, so a checkpoint can drop the old one once the data files reflect it.
+ */
+export class Journal {
+  private readonly items: Item[] = [];
+  private draining: Promise<void> | undefined;
+  private failure: unknown;
+  /** Lines written and fdatasyncs done so far. */
+  readonly stats = { lines: 0, syncs: 0 };
+
+  private constructor(
+    private readonly layout: Layout,
+    private segment: number,
+    private handle: FileHandle,
+  ) {}
+
+  static async create(layout: Layout, segment: number): Promise<Journal> {
+    return new Journal(layout, segment, await openSegment(layout, segment));
+  }
+
+  append(text: string): Promise<void> {
+    return this.push((resolve, reject) => ({ text, resolve, reject }));
+  }
+
+  /** Sends later lines to a new segment; resolves with the old segment's path once it is durable and closed. */
+  rotate(): Promise<string> {
+    return this.push<string>((resolve, reject) => ({ resolve, reject }));
+  }
+
+  async close(): Promise<void> {
+    await this.draining;
+    await this.handle.close();
+  }
+
+  private push<T>(item: (resolve: (value: T) => void, reject: (error: unknown) => void) => Item): Promise<T> {
+    if (this.failure !== undefined) return Promise.reject(this.failure);
+    return new Promise<T>((resolve, reject) => {
+      this.items.push(item(resolve, reject));
+      this.kick();
+    });
+  }
+
+  private kick(): void {
+    if (this.draining !== undefined) return;
+    this.draining = this.drain().finally(() => {
+      this.draining = undefined;
+      if (this.items.length > 0) this.kick();
+    });
+  }
+
+  private async drain(): Promise<void> {
+    while (this.items.length > 0) {
+      const next = this.items[0];
+      if (next !== undefined && !("text" in next)) {
+        this.items.shift();
+        await this.settle([next], () => this.startNextSegment(next));
+        continue;
+      }
+      const end = this.items.findIndex((item) => !("text" in item));
+      const batch = this.items.splice(0, end < 0 ? this.items.length : end) as Line[];
+      await this.settle(batch, async () => {
+        await this.handle.appendFile(batch.map((line) => line.text).join(""));
+        await this.handle.datasync();
+        this.stats.lines += batch.length;
+        this.stats.syncs += 1;
+        for (const line of batch) line.resolve();
+      });
+    }
+  }
+
+  private async startNextSegment(rotation: Rotation): Promise<void> {
+    const closed = this.layout.segment(this.segment);
+    await this.handle.close();
+    this.segment += 1;
+    this.handle = await openSegment(this.layout, this.segment);
+    rotation.resolve(closed);
+  }
+
+  /** Runs one step; if it fails, it and everything queued behind it fail, and so will later calls. */
+  private async settle(current: Item[], step: () => Promise<void>): Promise<void> {
+    try {
+      await step();
+    } catch (error) {
+      this.failure = error;
+      for (const item of [...current, ...this.items.splice(0)]) item.reject(error);
+    }
+  }
+}
+
+async function openSegment(layout: Layout, segment: number): Promise<FileHandle> {
+  const handle = await open(layout.segment(segment), "a");
+  await fsync(layout.root);
+  return handle;
+}
+
+export interface Replay {
+  /** Segment files read, oldest first. */
+  segments: string[];
+  /** The number the next segment should get. */
+  next: number;
+  units: Op[][];
+}
+
+/**
+ * Reads every journal segment, oldest first. A last line without its newline is a write cut short by a
+ * crash, never acknowledged, and is ignored; any other unreadable line makes the segment corrupt.
+ */
+export async function readJournal(layout: Layout): Promise<Replay> {
+  const numbers = segmentNumbers(await readdir(layout.root));
+  const segments = numbers.map((n) => layout.segment(n));
+  const units: Op[][] = [];
+  for (const path of segments) {
+    const lines = (await readFile(path, "utf8")).split("\n");
+    lines.pop();
+    for (const [index, line] of lines.entries()) {
+      if (line.trim() === "") continue;
+      units.push(parseLine(path, index + 1, line));
+    }
+  }
+  return { segments, next: (numbers.at(-1) ?? 0) + 1, units };
+}
+
+function parseLine(path: string, number: number, line: string): Op[] {
+  let json: unknown;
+  try {
+    json = JSON.parse(line);
+  } catch (error) {
+    throw new CorruptDataFileError(path, `line ${number} is not valid JSON: ${(error as Error).message}`);
+  }
+  const parsed = JournalLine.safeParse(json);
+  if (!parsed.success)
+    throw new CorruptDataFileError(path, `line ${number}: ${parsed.error.issues[0]?.message}`);
+  return parsed.data.ops;
+}

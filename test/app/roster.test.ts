@@ -1,0 +1,217 @@
+import { beforeEach, describe, expect, it } from "vitest";
+import { createHarness, type Harness, seedVillage } from "./harness.js";
+
+let h: Harness;
+let people: Awaited<ReturnType<typeof seedVillage>>;
+
+beforeEach(async () => {
+  h = createHarness();
+  people = await seedVillage(h);
+});
+
+const member = (id: string) => h.store.transaction((tx) => tx.getMember(id));
+const roster = () =>
+  h.store.transaction(async (tx) => (await tx.listMembers(people.village.id)).filter((m) => m.active));
+
+describe("roster", () => {
+  it("adds a member from one typed line with role, household and phone", async () => {
+    await h
+      .press(people.secretary.id, "menu.roster")
+      .catch(() => h.send(people.secretary.id, { type: "command", command: "roster" }));
+    await h.press(people.secretary.id, "roster.add_member");
+    await h.send(people.secretary.id, { type: "text", text: "孙小妹，网格员，二组1号，13800000000" });
+    const added = (await roster()).find((m) => m.name === "孙小妹");
+    const household = await h.store.transaction((tx) => tx.getHousehold(added?.householdId ?? ""));
+    expect([added?.role, household?.name, added?.phone]).toEqual(["grid_worker", "二组1号", "13800000000"]);
+  });
+
+  it("keeps asking when the typed line cannot be read", async () => {
+    await h.send(people.secretary.id, { type: "button", data: "ra:m" });
+    const outcome = await h.send(people.secretary.id, { type: "text", text: "孙小妹，宇航员" });
+    expect([outcome.notice?.key, (await roster()).length]).toEqual(["refusal.bad_member_line", 5]);
+  });
+
+  it("renames a member", async () => {
+    await h.send(people.secretary.id, { type: "button", data: `mn:${people.villager.id}` });
+    await h.send(people.secretary.id, { type: "text", text: "张德福" });
+    expect((await member(people.villager.id))?.name).toBe("张德福");
+  });
+
+  it("makes a villager a grid worker and tells them", async () => {
+    await h.send(people.secretary.id, { type: "button", data: `mr:${people.neighbour.id}:g` });
+    expect([(await member(people.neighbour.id))?.role, h.last(people.neighbour.id)?.text]).toEqual([
+      "grid_worker",
+      "您的身份已改为：网格员。",
+    ]);
+  });
+
+  it("refuses to demote the last secretary", async () => {
+    const outcome = await h.send(people.secretary.id, {
+      type: "button",
+      data: `mr:${people.secretary.id}:v`,
+    });
+    expect([outcome.notice?.key, (await member(people.secretary.id))?.role]).toEqual([
+      "refusal.last_secretary",
+      "secretary",
+    ]);
+  });
+
+  it("moves a member to another household", async () => {
+    const neighbourHousehold = (await member(people.neighbour.id))?.householdId ?? "";
+    await h.send(people.secretary.id, {
+      type: "button",
+      data: `mv:${people.villager.id}:${neighbourHousehold}`,
+    });
+    expect((await member(people.villager.id))?.householdId).toBe(neighbourHousehold);
+  });
+
+  it("removes a member but keeps the record", async () => {
+    await h.send(people.secretary.id, { type: "button", data: `mx:${people.neighbour.id}` });
+    expect([(await member(people.neighbour.id))?.active, (await roster()).length]).toEqual([false, 4]);
+  });
+
+  it("refuses a removed member who tries to use the bot", async () => {
+    await h.send(people.secretary.id, { type: "button", data: `mx:${people.neighbour.id}` });
+    const outcome = await h.send(people.neighbour.id, { type: "command", command: "request" });
+    expect(outcome.notice?.key).toBe("refusal.removed");
+  });
+
+  it("gives a grid worker a category and takes it back", async () => {
+    await h.send(people.secretary.id, { type: "button", data: `mt:${people.otherWorker.id}:water` });
+    const owns = async () =>
+      (await h.store.transaction((tx) => tx.getVillage(people.village.id)))?.categories.find(
+        (c) => c.id === "water",
+      )?.ownerIds;
+    const after = await owns();
+    await h.send(people.secretary.id, { type: "button", data: `mt:${people.otherWorker.id}:water` });
+    expect([after, await owns()]).toEqual([[people.otherWorker.id], []]);
+  });
+
+  it("renames and removes a household, keeping its members on the roster", async () => {
+    const householdId = (await member(people.villager.id))?.householdId ?? "";
+    await h.send(people.secretary.id, { type: "button", data: `hn:${householdId}` });
+    await h.send(people.secretary.id, { type: "text", text: "一组3号 张家" });
+    const renamed = await h.store.transaction((tx) => tx.getHousehold(householdId));
+    await h.send(people.secretary.id, { type: "button", data: `hx:${householdId}` });
+    const villager = await member(people.villager.id);
+    expect([renamed?.name, villager?.active, villager?.householdId]).toEqual([
+      "一组3号 张家",
+      true,
+      undefined,
+    ]);
+  });
+
+  it("imports a CSV roster and reports the rows it could not read", async () => {
+    await h.send(people.secretary.id, { type: "button", data: "ri" });
+    const csv =
+      "\uFEFF姓名,身份,户,电话\n陈阿姨,村民,三组2号,13900000000\n,村民,三组2号,\n周师傅,司机,三组4号,\n张大爷,网格员,一组3号,\n吴小弟,,三组2号,abc\n";
+    await h.send(people.secretary.id, { type: "file", fileName: "roster.csv", content: csv });
+    const report = h.last(people.secretary.id)?.text ?? "";
+    expect([report.split("\n"), (await member(people.villager.id))?.role]).toEqual([
+      [
+        "名册导入完成：新增 1 人，更新 1 人，3 行没读懂。",
+        "第 3 行：姓名为空或太长",
+        "第 4 行：身份看不懂（可填：村民、网格员、书记）",
+        "第 6 行：电话格式不对",
+      ],
+      "grid_worker",
+    ]);
+  });
+
+  it("refuses a CSV without a name column", async () => {
+    await h.send(people.secretary.id, { type: "button", data: "ri" });
+    const outcome = await h.send(people.secretary.id, { type: "text", text: "foo,bar\n1,2" });
+    expect(outcome.notice?.key).toBe("refusal.csv_unreadable");
+  });
+
+  it("keeps the roster from villagers", async () => {
+    const outcome = await h.send(people.villager.id, { type: "button", data: `mx:${people.neighbour.id}` });
+    expect([outcome.notice?.key, (await member(people.neighbour.id))?.active]).toEqual([
+      "refusal.not_allowed",
+      true,
+    ]);
+  });
+});
+
+describe("setting up and joining", () => {
+  it("walks a stranger through setting up a village and makes them its secretary", async () => {
+    const telegramUser = { eventId: "", channel: "telegram" as const, userId: "777", displayName: "陈书记" };
+    const { handleInbound } = await import("../../src/app/handle.js");
+    const deps = { ...h.deps, channels: ["telegram" as const] };
+    const say = (eventId: string, input: Parameters<typeof h.send>[1]) =>
+      handleInbound(deps, { ...telegramUser, eventId, chat: { kind: "private", chatId: "777" }, input });
+    await say("1", { type: "command", command: "setup" });
+    await say("2", { type: "text", text: "向阳村" });
+    await say("3", { type: "text", text: "红旗镇" });
+    await say("4", { type: "text", text: "xy" });
+    const secretary = await h.store.transaction((tx) =>
+      tx.findMemberByIdentity({ channel: "telegram", userId: "777" }),
+    );
+    const village = await h.store.transaction((tx) => tx.getVillage(secretary?.villageId ?? ""));
+    const towns = await h.store.transaction((tx) => tx.listTowns());
+    expect([secretary?.role, secretary?.name, village?.name, village?.code, towns.length]).toEqual([
+      "secretary",
+      "陈书记",
+      "向阳村",
+      "XY",
+      1,
+    ]);
+  });
+
+  it("refuses a tracking prefix another village uses", async () => {
+    const { handleInbound } = await import("../../src/app/handle.js");
+    const say = (eventId: string, input: Parameters<typeof h.send>[1]) =>
+      handleInbound(h.deps, {
+        eventId,
+        channel: "telegram",
+        userId: "778",
+        chat: { kind: "private", chatId: "778" },
+        input,
+      });
+    await say("1", { type: "command", command: "setup" });
+    await say("2", { type: "text", text: "东风二村" });
+    await say("3", { type: "text", text: "红旗镇" });
+    const outcome = await say("4", { type: "text", text: "DF" });
+    expect(outcome.notice).toMatchObject({ key: "refusal.code_taken", params: { code: "DF" } });
+  });
+
+  it("lets a person the channel checked join the village as a villager", async () => {
+    const { handleInbound } = await import("../../src/app/handle.js");
+    await handleInbound(h.deps, {
+      eventId: "j1",
+      channel: "telegram",
+      userId: "555",
+      displayName: "马大哥",
+      chat: { kind: "private", chatId: "555" },
+      input: { type: "join", villageId: people.village.id },
+    });
+    const joined = await h.store.transaction((tx) =>
+      tx.findMemberByIdentity({ channel: "telegram", userId: "555" }),
+    );
+    expect([joined?.name, joined?.role, joined?.villageId]).toEqual([
+      "马大哥",
+      "villager",
+      people.village.id,
+    ]);
+  });
+
+  it("binds a group only for a secretary and then answers /stats without personal details", async () => {
+    const villagerTry = await h.send(people.villager.id, { type: "bind_group" }, { group: "tg-group" });
+    await h.send(people.secretary.id, { type: "bind_group" }, { group: "tg-group" });
+    await h.send(people.villager.id, { type: "command", command: "stats" }, { group: "tg-group" });
+    const binding = await h.store.transaction((tx) => tx.getBinding("local", "tg-group"));
+    expect([villagerTry.notice?.key, binding?.villageId, h.last("tg-group")?.text]).toEqual([
+      "refusal.not_allowed",
+      people.village.id,
+      "东风村 当前在办诉求 0 件：🟢 0 件，🟡 0 件（快到期），🔴 0 件（已超期）；待评价 0 件。",
+    ]);
+  });
+
+  it("switches a member's language and answers in English from then on", async () => {
+    await h.send(people.villager.id, { type: "button", data: "l:en" });
+    await h.send(people.villager.id, { type: "command", command: "my" });
+    expect(h.last(people.villager.id)?.text).toBe(
+      "You have not sent any request yet. Tap “Send a request” to start.",
+    );
+  });
+});

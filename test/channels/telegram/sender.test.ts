@@ -1,0 +1,285 @@
+import { describe, expect, it } from "vitest";
+import type { Action } from "../../../src/app/actions.js";
+import { type Button, button, message, type OutgoingMessage, t } from "../../../src/app/messages.js";
+import type { OutboxEntry } from "../../../src/app/ports.js";
+import { renderMessage } from "../../../src/channels/render.js";
+import { DeliveryError } from "../../../src/outbox/dispatcher.js";
+import {
+  BOT_USERNAME,
+  createTelegramHarness,
+  failures,
+  groupChat,
+  joinVillage,
+  setUpVillage,
+  type TelegramHarness,
+  tgUser,
+} from "./fake-api.js";
+
+const secretary = tgUser(101, "王书记");
+const villager = tgUser(201, "李大爷");
+const group = groupChat(-4001);
+
+function entry(target: Partial<OutboxEntry["target"]>, outgoing: OutgoingMessage, id = "o1"): OutboxEntry {
+  return {
+    id,
+    target: { channel: "telegram", chatId: String(villager.id), language: "zh-CN", ...target },
+    message: outgoing,
+    createdAt: "2026-11-23T02:00:00Z",
+    attempts: 0,
+    notBefore: "2026-11-23T02:00:00Z",
+  };
+}
+
+const hello = message(
+  [t("join.welcome_back")],
+  [[button("menu.request", { type: "menu", menu: "request" })]],
+);
+
+async function failure(h: TelegramHarness, sent: OutboxEntry): Promise<DeliveryError> {
+  const error = await h.channel.sender.send(sent).then(
+    () => undefined,
+    (thrown: unknown) => thrown,
+  );
+  if (!(error instanceof DeliveryError)) throw new Error(`expected a DeliveryError, got ${String(error)}`);
+  return error;
+}
+
+describe("sending outbox entries to Telegram", () => {
+  it("sends the rendered text with an inline keyboard of callback buttons", async () => {
+    const h = createTelegramHarness();
+
+    await h.channel.sender.send(entry({}, hello));
+
+    expect(h.fake.calls.map((call) => call.payload)).toEqual([
+      {
+        chat_id: villager.id,
+        text: "欢迎回来！",
+        reply_markup: { inline_keyboard: [[{ text: "📝 提诉求", callback_data: "m:request" }]] },
+      },
+    ]);
+  });
+
+  it("turns a 429 into a DeliveryError that waits Telegram's retry_after", async () => {
+    const h = createTelegramHarness();
+    h.fake.failNext("sendMessage", failures.tooManyRequests(17));
+
+    const error = await failure(h, entry({}, hello));
+
+    expect(error.retryAfterMs).toBe(17_000);
+    expect(error.permanent).toBe(false);
+  });
+
+  it("gives up at once on a 400 that can never succeed", async () => {
+    const h = createTelegramHarness();
+    h.fake.failNext("sendMessage", failures.chatNotFound());
+
+    const error = await failure(h, entry({}, hello));
+
+    expect(error.permanent).toBe(true);
+    expect(error.message).toBe("Bad Request: chat not found");
+  });
+
+  it("gives up at once when the bot was removed from a group", async () => {
+    const h = createTelegramHarness();
+    h.fake.failNext("sendMessage", {
+      error_code: 403,
+      description: "Forbidden: bot was kicked from the group chat",
+    });
+
+    const error = await failure(h, entry({ chatId: String(group.id), villageId: "v1" }, hello));
+
+    expect(error.permanent).toBe(true);
+  });
+
+  it("retries later, not permanently, when Telegram has an internal error", async () => {
+    const h = createTelegramHarness();
+    h.fake.failNext("sendMessage", { error_code: 502, description: "Bad Gateway" });
+
+    const error = await failure(h, entry({}, hello));
+
+    expect(error.permanent).toBe(false);
+    expect(error.retryAfterMs).toBeUndefined();
+  });
+
+  it("does not resend the parts of an entry that went out before a 429", async () => {
+    const h = createTelegramHarness();
+    const card: OutgoingMessage = {
+      ...hello,
+      attachments: [{ type: "photo", channel: "telegram", fileRef: "photo-1" }],
+    };
+    h.fake.failNext("sendMessage", failures.tooManyRequests(3));
+    await failure(h, entry({}, card));
+
+    await h.channel.sender.send(entry({}, card));
+
+    expect(h.fake.callsOf("sendPhoto")).toHaveLength(1);
+    expect(h.fake.callsOf("sendMessage")).toHaveLength(2);
+  });
+
+  it("sends Telegram photos and voice by file_id, a location, and skips files from other channels", async () => {
+    const h = createTelegramHarness();
+    const card: OutgoingMessage = {
+      ...hello,
+      attachments: [
+        { type: "photo", channel: "telegram", fileRef: "photo-1" },
+        { type: "voice", channel: "telegram", fileRef: "voice-1" },
+        { type: "photo", channel: "local", fileRef: "uploads/p.jpg" },
+      ],
+      location: { lat: 43.37, lng: 128.2 },
+    };
+
+    await h.channel.sender.send(entry({}, card));
+
+    expect(h.fake.calls.map((call) => call.method)).toEqual([
+      "sendPhoto",
+      "sendVoice",
+      "sendLocation",
+      "sendMessage",
+    ]);
+  });
+
+  it("splits a long text into pieces under 4096 characters, with the buttons on the last", async () => {
+    const h = createTelegramHarness();
+    const line = t("card.text", { text: "路面塌陷，积水很深。".repeat(190) });
+    const long = message([line, line, line, line, line], [[button("menu.my", { type: "menu", menu: "my" })]]);
+
+    await h.channel.sender.send(entry({}, long));
+
+    const sent = h.fake.callsOf("sendMessage").map((call) => call.payload);
+    expect(sent.length).toBeGreaterThan(1);
+    for (const payload of sent) expect(String(payload.text).length).toBeLessThanOrEqual(4096);
+    expect(sent.slice(0, -1).every((payload) => payload.reply_markup === undefined)).toBe(true);
+    expect(sent.at(-1)?.reply_markup).toBeDefined();
+    expect(sent.map((payload) => payload.text).join("\n")).toBe(renderMessage(long, "zh-CN").text);
+  });
+
+  it("keeps every callback_data within 64 bytes for the longest ids an action can carry", async () => {
+    const h = createTelegramHarness();
+    const id = "A".repeat(24);
+    const actions: Action[] = [
+      { type: "assign", requestId: id, ownerId: id },
+      { type: "member_move", memberId: id, householdId: id },
+      { type: "member_category", memberId: id, categoryId: "abcdefghijklmnop" },
+      { type: "rate", requestId: id, rating: "mostly_satisfied" },
+      { type: "member_role", memberId: id, role: "grid_worker" },
+      { type: "draft_category", categoryId: "abcdefghijklmnop" },
+      { type: "accept", requestId: id },
+    ];
+    const rows: Button[][] = actions.map((action) => [{ label: t("action.accept"), action }]);
+
+    await h.channel.sender.send(entry({}, message([t("work.none")], rows)));
+
+    const keyboard = h.fake.callsOf("sendMessage")[0]?.payload.reply_markup as {
+      inline_keyboard: { callback_data: string }[][];
+    };
+    const data = keyboard.inline_keyboard.flat().map((b) => b.callback_data);
+    expect(data).toHaveLength(actions.length);
+    for (const value of data) expect(Buffer.byteLength(value)).toBeLessThanOrEqual(64);
+  });
+
+  it("turns the open-private action into a URL button deep-linking to the village", async () => {
+    const h = createTelegramHarness();
+    const invite = message(
+      [t("group.help_unbound")],
+      [[button("group.open_private", { type: "open_private", villageId: "v12" })]],
+    );
+
+    await h.channel.sender.send(entry({ chatId: String(group.id), villageId: "v12" }, invite));
+
+    const keyboard = h.fake.callsOf("sendMessage")[0]?.payload.reply_markup;
+    expect(keyboard).toEqual({
+      inline_keyboard: [[{ text: "📝 提诉求", url: `https://t.me/${BOT_USERNAME}?start=j_v12` }]],
+    });
+  });
+});
+
+describe("someone who never started the private chat", () => {
+  async function villageWithVillager(h: TelegramHarness): Promise<string> {
+    const villageId = await setUpVillage(h, secretary, group);
+    await joinVillage(h, villager, group, villageId);
+    h.fake.neverStarted(villager.id);
+    h.fake.clear();
+    return (await h.memberOf(villager))?.id ?? "";
+  }
+
+  it("gets a message in the village group that mentions them and deep-links to the private chat", async () => {
+    const h = createTelegramHarness();
+    const memberId = await villageWithVillager(h);
+    const villageId = (await h.memberOf(villager))?.villageId;
+
+    await h.channel.sender.send(entry({ memberId }, hello));
+
+    const nudge = h.lastSent(group.id);
+    expect(nudge?.text).toContain("李大爷");
+    expect(nudge?.buttons).toEqual([
+      { text: "💬 打开私聊", url: `https://t.me/${BOT_USERNAME}?start=j_${villageId}` },
+    ]);
+    expect(nudge?.call.payload.entities).toEqual([
+      {
+        type: "text_mention",
+        offset: 0,
+        length: 3,
+        user: { id: villager.id, is_bot: false, first_name: "李大爷" },
+      },
+    ]);
+  });
+
+  it("is nudged at most once an hour, however many messages wait for them", async () => {
+    const h = createTelegramHarness();
+    const memberId = await villageWithVillager(h);
+
+    await h.channel.sender.send(entry({ memberId }, hello, "o1"));
+    await h.channel.sender.send(entry({ memberId }, hello, "o2"));
+    h.advance(61 * 60_000);
+    await h.channel.sender.send(entry({ memberId }, hello, "o3"));
+
+    expect(h.sentMessages(group.id)).toHaveLength(2);
+  });
+
+  it("counts the entry as delivered", async () => {
+    const h = createTelegramHarness();
+    const memberId = await villageWithVillager(h);
+
+    await expect(h.channel.sender.send(entry({ memberId }, hello))).resolves.toBeUndefined();
+  });
+
+  it("gets the group message when they blocked the bot", async () => {
+    const h = createTelegramHarness();
+    const memberId = await villageWithVillager(h);
+    h.fake.failNext("sendMessage", failures.blocked(), (payload) => payload.chat_id === villager.id);
+
+    await h.channel.sender.send(entry({ memberId }, hello));
+
+    expect(h.lastSent(group.id)?.text).toContain("李大爷");
+  });
+
+  it("fails permanently when their village has no Telegram group", async () => {
+    const h = createTelegramHarness();
+    const memberId = await villageWithVillager(h);
+    await h.store.transaction(async (tx) => tx.deleteBinding("telegram", String(group.id)));
+
+    const error = await failure(h, entry({ memberId }, hello));
+
+    expect(error.permanent).toBe(true);
+  });
+
+  it("waits out a 429 from the group message", async () => {
+    const h = createTelegramHarness();
+    const memberId = await villageWithVillager(h);
+    h.fake.failNext("sendMessage", failures.tooManyRequests(9), (payload) => payload.chat_id === group.id);
+
+    const error = await failure(h, entry({ memberId }, hello));
+
+    expect(error.retryAfterMs).toBe(9000);
+  });
+
+  it("is reached through the dispatcher: the villager's receipt becomes a group nudge and leaves the outbox", async () => {
+    const h = createTelegramHarness();
+    await villageWithVillager(h);
+
+    await h.deliver(h.updates.text(villager, { id: villager.id, type: "private" }, "/my"));
+
+    expect(h.lastSent(group.id)?.text).toContain("李大爷");
+    expect(await h.store.due(new Date(8.64e15), 10)).toEqual([]);
+  });
+});

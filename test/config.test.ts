@@ -1,0 +1,41 @@
+import { describe, expect, it } from "vitest";
+import { parseConfig } from "../src/config.js";
+
+describe("configuration", () => {
+  it("runs with no settings at all: local chat on port 3000, Shanghai time, Chinese", () => {
+    const result = parseConfig({});
+    expect(
+      result.ok && [
+        result.config.PORT,
+        result.config.LOCAL_CHAT,
+        result.config.TIME_ZONE,
+        result.config.DEFAULT_LANGUAGE,
+      ],
+    ).toEqual([3000, true, "Asia/Shanghai", "zh-CN"]);
+  });
+
+  it("treats an empty value as unset", () => {
+    const result = parseConfig({ TELEGRAM_BOT_TOKEN: "", PORT: "" });
+    expect(result.ok && [result.config.TELEGRAM_BOT_TOKEN, result.config.PORT]).toEqual([undefined, 3000]);
+  });
+
+  it.each([
+    ["PORT", "abc", "PORT: must be a whole number from 1 to 65535"],
+    ["TIME_ZONE", "Mars/Base", "TIME_ZONE: must be an IANA time zone"],
+    ["LOCAL_CHAT", "maybe", "LOCAL_CHAT: must be on or off"],
+    ["TELEGRAM_BOT_TOKEN", "oops", "TELEGRAM_BOT_TOKEN: must look like"],
+    ["TELEGRAM_WEBHOOK_URL", "http://example.com/hook", "TELEGRAM_WEBHOOK_URL: must be an https:// URL"],
+  ])("stops on a bad %s with a message naming it", (name, value, expected) => {
+    const result = parseConfig({ [name]: value });
+    expect(result.ok ? "" : result.message).toContain(expected);
+  });
+});
+
+describe(".env.example", () => {
+  it("is itself a valid configuration", async () => {
+    const { readFile } = await import("node:fs/promises");
+    const { parseEnv } = await import("node:util");
+    const result = parseConfig(parseEnv(await readFile(".env.example", "utf8")) as Record<string, string>);
+    expect(result.ok).toBe(true);
+  });
+});
