@@ -19,6 +19,8 @@ export interface InboundOutcome {
   status: "handled" | "duplicate" | "invalid";
   /** A short answer for the person who pressed a button (a toast on Telegram). */
   notice?: Text;
+  /** The language the notice is for. */
+  language?: Language;
 }
 
 /** Everything the handlers of one event need. */
@@ -28,6 +30,8 @@ interface Turn {
   language: Language;
   reply: DeliveryTarget;
   conversation: Conversation;
+  /** A button pressed in a group: refusals go back only as a notice, never as a group message. */
+  quiet: boolean;
 }
 
 type AnyResult = Result<unknown, string>;
@@ -70,13 +74,19 @@ export async function handleInbound(deps: Deps, raw: unknown): Promise<InboundOu
       language,
       reply: { channel: event.channel, chatId: event.chat.chatId, language },
       conversation: (await tx.getConversation(key)) ?? { key, updatedAt: unit.now.toISOString() },
+      quiet: event.chat.kind === "group" && event.input.type === "button",
     };
-    if (event.chat.kind === "group") return inGroup(turn, actor);
-    if (actor === undefined || !actor.active) return fromStranger(turn, actor);
-    const village = await tx.getVillage(actor.villageId);
-    if (village === undefined) throw new Error(`member ${actor.id} has no village ${actor.villageId}`);
-    return fromMember(turn, actor, village);
+    const outcome = await route(turn, actor);
+    return outcome.notice === undefined ? outcome : { ...outcome, language };
   });
+}
+
+async function route(turn: Turn, actor: Member | undefined): Promise<InboundOutcome> {
+  if (turn.event.chat.kind === "group") return inGroup(turn, actor);
+  if (actor === undefined || !actor.active) return fromStranger(turn, actor);
+  const village = await turn.unit.tx.getVillage(actor.villageId);
+  if (village === undefined) throw new Error(`member ${actor.id} has no village ${actor.villageId}`);
+  return fromMember(turn, actor, village);
 }
 
 function say(turn: Turn, reply: OutgoingMessage): void {
@@ -90,7 +100,8 @@ function refusalText(refusal: Refusal): Text {
 /** Tells the actor why not and what to do next; the same words answer a button press. */
 function refused(turn: Turn, refusal: Refusal, menu?: Button[][]): InboundOutcome {
   const text = refusalText(refusal);
-  say(turn, message([text], menu ?? [[button("menu.back_to_menu", { type: "menu", menu: "help" })]]));
+  if (!turn.quiet)
+    say(turn, message([text], menu ?? [[button("menu.back_to_menu", { type: "menu", menu: "help" })]]));
   return { status: "handled", notice: text };
 }
 

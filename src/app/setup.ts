@@ -94,7 +94,8 @@ export async function setupVillageIn(
   };
   if (input.identity !== undefined) secretary.lastChannel = input.identity.channel;
   unit.tx.putMember(secretary);
-  tell(unit, secretary, mainMenu(secretary, village, t("setup.done", { village: village.name, code })));
+  const next = input.identity === undefined ? "setup.done_local" : "setup.done";
+  tell(unit, secretary, mainMenu(secretary, village, t(next, { village: village.name, code })));
   return ok({ village, secretary });
 }
 

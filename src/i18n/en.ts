@@ -133,6 +133,8 @@ export const en: Record<keyof typeof zhCN, string> = {
   "import.reason_columns": "wrong number of columns",
   "setup.done":
     "{village} is ready and you are its secretary. Request numbers start with {code}.\nNext: add me to the village group and send /setup there, so villagers find me.",
+  "setup.done_local":
+    "{village} is ready and you are its secretary. Request numbers start with {code}.\nNext: tap “Roster” to add villagers, or import a CSV roster.",
   "setup.ask_village": "Let's set up your village. What is its name?",
   "setup.ask_town": "Which town (乡镇) does it belong to?",
   "setup.ask_code": "Pick 2–4 letters to start request numbers with, e.g. DF",

@@ -129,6 +129,8 @@ export const zhCN = {
   "import.reason_columns": "列数不对",
   "setup.done":
     "{village} 建好了，您是书记。诉求编号以 {code} 开头。\n下一步：把我拉进村里的群，在群里发 /setup，村民就能在群里找到我。",
+  "setup.done_local":
+    "{village} 建好了，您是书记。诉求编号以 {code} 开头。\n下一步：点“村民名册”添加村民，或导入 CSV 名册。",
   "setup.ask_village": "开始建村。请输入村的名字，比如：东风村",
   "setup.ask_town": "请输入所属乡镇的名字，比如：红旗镇",
   "setup.ask_code": "请输入诉求编号的字母前缀（2-4 个英文字母），比如东风村填 DF",

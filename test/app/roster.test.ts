@@ -207,6 +207,21 @@ describe("setting up and joining", () => {
     ]);
   });
 
+  it("answers a stranger's press on a group button with a notice only, posting nothing to the group", async () => {
+    await h.send(people.secretary.id, { type: "bind_group" }, { group: "tg-group" });
+    const before = h.messages("tg-group").length;
+    const outcome = await h.send(
+      "stranger",
+      { type: "button", data: `op:${people.village.id}` },
+      { group: "tg-group" },
+    );
+    expect([outcome.notice?.key, outcome.language, h.messages("tg-group").length]).toEqual([
+      "refusal.join_first",
+      "zh-CN",
+      before,
+    ]);
+  });
+
   it("switches a member's language and answers in English from then on", async () => {
     await h.send(people.villager.id, { type: "button", data: "l:en" });
     await h.send(people.villager.id, { type: "command", command: "my" });
