@@ -1,18 +1,12 @@
 import { encodeAction } from "../../src/app/actions.js";
-import type { Deps } from "../../src/app/deps.js";
 import { handleInbound } from "../../src/app/handle.js";
 import type { InboundInput } from "../../src/app/inbound.js";
 import type { OutgoingMessage } from "../../src/app/messages.js";
 import type { OutboxEntry } from "../../src/app/ports.js";
-import { inUnit } from "../../src/app/requests.js";
-import { addMemberIn } from "../../src/app/roster.js";
-import { setupVillageIn } from "../../src/app/setup.js";
-import { workingCalendar } from "../../src/domain/calendar.js";
-import { DEFAULT_DEADLINE_POLICY } from "../../src/domain/deadlines.js";
-import type { Member } from "../../src/domain/model.js";
 import type { MessageKey } from "../../src/i18n/index.js";
 import { translate } from "../../src/i18n/index.js";
 import { createMemoryStore } from "../../src/store/memory.js";
+import { type SeededVillage, seedVillage as seedSharedVillage, testDeps } from "../support/village.js";
 
 export interface Delivered {
   entry: OutboxEntry;
@@ -24,14 +18,7 @@ export function createHarness(start = "2026-11-23T02:00:00Z") {
   let now = new Date(start);
   const clock = { now: () => now };
   const store = createMemoryStore({ clock });
-  const deps: Deps = {
-    store,
-    clock,
-    policy: DEFAULT_DEADLINE_POLICY,
-    calendar: workingCalendar("Asia/Shanghai", { holidays: [], workdays: [] }),
-    channels: ["local"],
-    defaultLanguage: "zh-CN",
-  };
+  const deps = testDeps(store, clock, ["local"]);
   const chats = new Map<string, Delivered[]>();
   let eventSeq = 0;
 
@@ -112,38 +99,11 @@ export function createHarness(start = "2026-11-23T02:00:00Z") {
 
 export type Harness = ReturnType<typeof createHarness>;
 
-/** A village with a secretary, a grid worker owning roads, a second grid worker and two villagers. */
-export async function seedVillage(h: Harness) {
-  const created = await inUnit(h.deps, (unit) =>
-    setupVillageIn(unit, {
-      townName: "红旗镇",
-      villageName: "东风村",
-      code: "DF",
-      secretaryName: "李书记",
-      language: "zh-CN",
-    }),
-  );
-  if (!created.ok) throw new Error(created.reason);
-  const { village, secretary } = created.value;
-  const add = async (line: string): Promise<Member> => {
-    const added = await inUnit(h.deps, (unit) => addMemberIn(unit, secretary, line));
-    if (!added.ok) throw new Error(added.reason);
-    return added.value;
-  };
-  const worker = await add("王网格，网格员，村委会");
-  const otherWorker = await add("赵网格，网格员，村委会");
-  const villager = await add("张大爷，村民，一组3号");
-  const neighbour = await add("刘大妈，村民，一组5号");
-  await inUnit(h.deps, async (unit) => {
-    const current = await unit.tx.getVillage(village.id);
-    if (current === undefined) throw new Error("village vanished");
-    unit.tx.putVillage({
-      ...current,
-      categories: current.categories.map((c) => (c.id === "roads" ? { ...c, ownerIds: [worker.id] } : c)),
-    });
-  });
+/** The shared test village, with everyone's welcome messages already read. */
+export async function seedVillage(h: Harness): Promise<SeededVillage> {
+  const seeded = await seedSharedVillage(h.deps);
   await h.drain();
-  return { village, secretary, worker, otherWorker, villager, neighbour };
+  return seeded;
 }
 
 /** Walks the villager through the request form with buttons and returns the new request's number. */

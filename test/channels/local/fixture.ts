@@ -2,16 +2,11 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Deps } from "../../../src/app/deps.js";
-import { inUnit } from "../../../src/app/requests.js";
-import { addMemberIn } from "../../../src/app/roster.js";
-import { setupVillageIn } from "../../../src/app/setup.js";
 import { createLocalChat, type LocalChat } from "../../../src/channels/local/index.js";
-import { workingCalendar } from "../../../src/domain/calendar.js";
-import { DEFAULT_DEADLINE_POLICY } from "../../../src/domain/deadlines.js";
-import type { Member, Village } from "../../../src/domain/model.js";
 import { silentLogger } from "../../../src/logger.js";
 import { createDispatcher } from "../../../src/outbox/dispatcher.js";
 import { createMemoryStore } from "../../../src/store/memory.js";
+import { type SeededVillage, seedVillage, testDeps } from "../../support/village.js";
 
 export interface Running {
   deps: Deps;
@@ -27,24 +22,13 @@ export interface Running {
   close(): Promise<void>;
 }
 
-export function testDeps(store: ReturnType<typeof createMemoryStore>): Deps {
-  return {
-    store,
-    clock: { now: () => new Date("2026-11-23T02:00:00Z") },
-    policy: DEFAULT_DEADLINE_POLICY,
-    calendar: workingCalendar("Asia/Shanghai", { holidays: [], workdays: [] }),
-    channels: ["local"],
-    defaultLanguage: "zh-CN",
-  };
-}
-
 /** The local chat on port 0 over the in-memory store, with a real outbox dispatcher. */
 export async function startLocalChat(
   options: { dataDir?: string; store?: ReturnType<typeof createMemoryStore> } = {},
 ): Promise<Running> {
   const store =
     options.store ?? createMemoryStore({ clock: { now: () => new Date("2026-11-23T02:00:00Z") } });
-  const deps = testDeps(store);
+  const deps = testDeps(store, { now: () => new Date("2026-11-23T02:00:00Z") }, ["local"]);
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), "shangliang-local-")));
   const logger = silentLogger();
   const chat = createLocalChat({
@@ -83,43 +67,8 @@ export async function startLocalChat(
   };
 }
 
-export interface Seeded {
-  village: Village;
-  secretary: Member;
-  worker: Member;
-  villager: Member;
-}
-
-/** 东风村 of 红旗镇: a secretary, a grid worker who owns roads, and a villager. */
-export async function seedVillage(deps: Deps): Promise<Seeded> {
-  const created = await inUnit(deps, (unit) =>
-    setupVillageIn(unit, {
-      townName: "红旗镇",
-      villageName: "东风村",
-      code: "DF",
-      secretaryName: "李书记",
-      language: "zh-CN",
-    }),
-  );
-  if (!created.ok) throw new Error(created.reason);
-  const { village, secretary } = created.value;
-  const add = async (line: string): Promise<Member> => {
-    const added = await inUnit(deps, (unit) => addMemberIn(unit, secretary, line));
-    if (!added.ok) throw new Error(added.reason);
-    return added.value;
-  };
-  const worker = await add("王网格，网格员");
-  const villager = await add("张大爷，村民，一组3号");
-  await inUnit(deps, async (unit) => {
-    const current = await unit.tx.getVillage(village.id);
-    if (current === undefined) throw new Error("village vanished");
-    unit.tx.putVillage({
-      ...current,
-      categories: current.categories.map((c) => (c.id === "roads" ? { ...c, ownerIds: [worker.id] } : c)),
-    });
-  });
-  return { village, secretary, worker, villager };
-}
+export type Seeded = SeededVillage;
+export { seedVillage };
 
 export async function postJson(
   url: string,

@@ -56,8 +56,20 @@ describe("GET /api/people", () => {
             roleName: { "zh-CN": "网格员", en: "grid worker" },
           },
           {
+            id: seeded.otherWorker.id,
+            name: "赵网格",
+            role: "grid_worker",
+            roleName: { "zh-CN": "网格员", en: "grid worker" },
+          },
+          {
             id: seeded.villager.id,
             name: "张大爷",
+            role: "villager",
+            roleName: { "zh-CN": "村民", en: "villager" },
+          },
+          {
+            id: seeded.neighbour.id,
+            name: "刘大妈",
             role: "villager",
             roleName: { "zh-CN": "村民", en: "villager" },
           },

@@ -1,16 +1,14 @@
 import type { Update } from "grammy/types";
-import type { Deps } from "../../../src/app/deps.js";
 import {
   createFakeBotApi,
   FAKE_BOT_INFO,
   type RecordedCall,
 } from "../../../src/channels/telegram/fake-bot-api.js";
 import { createTelegramChannel } from "../../../src/channels/telegram/index.js";
-import { workingCalendar } from "../../../src/domain/calendar.js";
-import { DEFAULT_DEADLINE_POLICY } from "../../../src/domain/deadlines.js";
 import type { Logger } from "../../../src/outbox/dispatcher.js";
 import { createDispatcher } from "../../../src/outbox/dispatcher.js";
 import { createMemoryStore } from "../../../src/store/memory.js";
+import { testDeps } from "../../support/village.js";
 
 export {
   type ApiFailure,
@@ -144,14 +142,7 @@ export function createTelegramHarness(options: { start?: string; apiRoot?: strin
   let now = new Date(options.start ?? "2026-11-23T02:00:00Z");
   const clock = { now: () => now };
   const store = createMemoryStore({ clock });
-  const deps: Deps = {
-    store,
-    clock,
-    policy: DEFAULT_DEADLINE_POLICY,
-    calendar: workingCalendar("Asia/Shanghai", { holidays: [], workdays: [] }),
-    channels: ["telegram"],
-    defaultLanguage: "zh-CN",
-  };
+  const deps = testDeps(store, clock, ["telegram"]);
   const fake = createFakeBotApi();
   const logger = recordingLogger();
   let kicks = 0;
