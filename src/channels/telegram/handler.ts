@@ -8,15 +8,7 @@ import { type TelegramTextKey, telegramSays } from "../../i18n/telegram.js";
 import type { Logger } from "../../outbox/dispatcher.js";
 import { type EventBase, interpretUpdate } from "./inbound.js";
 import { clip, MAX_CALLBACK_ANSWER } from "./limits.js";
-import {
-  chatIdParam,
-  claimUpdate,
-  eventKey,
-  languageFor,
-  memberOf,
-  moveBinding,
-  telegramBindings,
-} from "./records.js";
+import { chatIdParam, claimUpdate, eventKey, memberOf, moveBinding, telegramBindings } from "./records.js";
 import { ChatMemberStatus, isChatAdmin, isInChat, TelegramUpdate } from "./updates.js";
 
 export interface UpdateHandlerOptions {
@@ -136,11 +128,10 @@ export function createUpdateHandler(options: UpdateHandlerOptions): UpdateHandle
       if (data === undefined || data === "") return;
       const outcome = await toApp(base, { type: "button", data: data.slice(0, 256) });
       if (outcome.notice !== undefined) {
-        const notice = outcome.notice;
-        const language = await deps.store.transaction(async (tx) =>
-          languageFor(deps, await memberOf(tx, base.userId), base.languageHint),
+        answer = clip(
+          translate(outcome.notice, outcome.language ?? deps.defaultLanguage),
+          MAX_CALLBACK_ANSWER,
         );
-        answer = clip(translate(notice, language), MAX_CALLBACK_ANSWER);
       }
     } finally {
       await answerQuery(api, queryId, answer);
