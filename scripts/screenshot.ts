@@ -5,17 +5,14 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
-import type { Deps } from "../src/app/deps.js";
 import { inUnit } from "../src/app/requests.js";
-import { addMemberIn } from "../src/app/roster.js";
-import { setupVillageIn } from "../src/app/setup.js";
+import { toggleCategoryIn } from "../src/app/roster.js";
 import { createLocalChat } from "../src/channels/local/index.js";
-import { workingCalendar } from "../src/domain/calendar.js";
-import { DEFAULT_DEADLINE_POLICY } from "../src/domain/deadlines.js";
 import type { Member } from "../src/domain/model.js";
 import { silentLogger } from "../src/logger.js";
 import { createDispatcher } from "../src/outbox/dispatcher.js";
 import { createMemoryStore } from "../src/store/memory.js";
+import { seedVillage, testDeps } from "../test/support/village.js";
 
 const OUTPUT = "docs/local-chat.png";
 const CHROMIUM_ARGS = [
@@ -40,14 +37,7 @@ const LAMP_PHOTO = `<body style="margin:0"><svg xmlns="http://www.w3.org/2000/sv
 async function main(): Promise<void> {
   const clock = { now: () => new Date("2026-11-23T02:00:00Z") };
   const store = createMemoryStore({ clock });
-  const deps: Deps = {
-    store,
-    clock,
-    policy: DEFAULT_DEADLINE_POLICY,
-    calendar: workingCalendar("Asia/Shanghai", { holidays: [], workdays: [] }),
-    channels: ["local"],
-    defaultLanguage: "zh-CN",
-  };
+  const deps = testDeps(store, clock, ["local"]);
   const dataDir = await mkdtemp(join(tmpdir(), "shangliang-screenshot-"));
   const logger = silentLogger();
   const chat = createLocalChat({
@@ -69,35 +59,8 @@ async function main(): Promise<void> {
   const url = await chat.start();
   const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
   try {
-    const created = await inUnit(deps, (unit) =>
-      setupVillageIn(unit, {
-        townName: "红旗镇",
-        villageName: "东风村",
-        code: "DF",
-        secretaryName: "李书记",
-        language: "zh-CN",
-      }),
-    );
-    if (!created.ok) throw new Error(created.reason);
-    const { village, secretary } = created.value;
-    const add = async (line: string): Promise<Member> => {
-      const added = await inUnit(deps, (unit) => addMemberIn(unit, secretary, line));
-      if (!added.ok) throw new Error(added.reason);
-      return added.value;
-    };
-    const worker = await add("王网格，网格员，村委会");
-    const villager = await add("张大爷，村民，一组3号");
-    const neighbour = await add("刘大妈，村民，一组5号");
-    await inUnit(deps, async (unit) => {
-      const current = await unit.tx.getVillage(village.id);
-      if (current === undefined) throw new Error("village vanished");
-      unit.tx.putVillage({
-        ...current,
-        categories: current.categories.map((c) =>
-          c.id === "roads" || c.id === "power" ? { ...c, ownerIds: [worker.id] } : c,
-        ),
-      });
-    });
+    const { village, secretary, worker, villager, neighbour } = await seedVillage(deps);
+    await inUnit(deps, (unit) => toggleCategoryIn(unit, secretary, worker.id, "power"));
 
     const post = async (
       path: string,
