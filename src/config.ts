@@ -16,7 +16,7 @@ const wholeNumber = (min: number, max: number) => {
 
 /** Every setting, read from the environment (and .env). Each has a one-line description in .env.example. */
 export const Config = z.object({
-  PORT: withDefault(wholeNumber(1, 65535), 3000),
+  PORT: withDefault(wholeNumber(0, 65535), 3000),
   HOST: withDefault(z.string().min(1), "127.0.0.1"),
   DATA_DIR: withDefault(z.string().min(1), "data"),
   TIME_ZONE: withDefault(

@@ -20,7 +20,7 @@ describe("configuration", () => {
   });
 
   it.each([
-    ["PORT", "abc", "PORT: must be a whole number from 1 to 65535"],
+    ["PORT", "abc", "PORT: must be a whole number from 0 to 65535"],
     ["TIME_ZONE", "Mars/Base", "TIME_ZONE: must be an IANA time zone"],
     ["LOCAL_CHAT", "maybe", "LOCAL_CHAT: must be on or off"],
     ["TELEGRAM_BOT_TOKEN", "oops", "TELEGRAM_BOT_TOKEN: must look like"],
