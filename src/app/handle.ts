@@ -6,7 +6,7 @@ import type { Refusal, Result } from "../domain/result.js";
 import { type Action, decodeAction } from "./actions.js";
 import type { Awaiting, Conversation } from "./conversation.js";
 import { type Deps, deadlinesOf, tell, type Unit } from "./deps.js";
-import { InboundEvent, MAX_INBOUND_TEXT } from "./inbound.js";
+import { type Command, InboundEvent, MAX_INBOUND_TEXT } from "./inbound.js";
 import * as intake from "./intake.js";
 import { type Button, button, message, type OutgoingMessage, type Text, t } from "./messages.js";
 import type { DeliveryTarget } from "./ports.js";
@@ -163,9 +163,10 @@ async function fromStranger(turn: Turn, removed: Member | undefined): Promise<In
   if (input.type === "text" && awaiting !== undefined && awaiting.type.startsWith("setup_")) {
     return continueSetup(turn, awaiting, input.text);
   }
-  if (input.type === "command" && input.command === "cancel") {
-    unit.tx.deleteConversation(turn.conversation.key);
-  }
+  const cancelled =
+    (input.type === "command" && input.command === "cancel") ||
+    (input.type === "button" && decodeAction(input.data)?.type === "draft_cancel");
+  if (cancelled) unit.tx.deleteConversation(turn.conversation.key);
   say(turn, message([t("stranger.welcome")]));
   return { status: "handled", notice: t("stranger.welcome") };
 }
@@ -241,12 +242,7 @@ async function fromMember(turn: Turn, actor: Member, village: Village): Promise<
   }
 }
 
-async function command(
-  turn: Turn,
-  actor: Member,
-  village: Village,
-  name: InboundEvent["input"] & { type: "command" } extends { command: infer C } ? C : never,
-): Promise<InboundOutcome> {
+async function command(turn: Turn, actor: Member, village: Village, name: Command): Promise<InboundOutcome> {
   const { unit, conversation } = turn;
   switch (name) {
     case "start":

@@ -213,7 +213,7 @@ export const en: Record<keyof typeof zhCN, string> = {
   "refusal.csv_too_big": "The file is too big (at most {max} KB). Please split it.",
   "refusal.already_member": "You are already on the roster of {village}. Tap “Send a request” to use me.",
   "refusal.code_invalid": "The prefix must be 2–4 letters, e.g. DF. Please type it again.",
-  "refusal.code_taken": "The prefix {code} is taken by another village. Send /setup again with another one.",
+  "refusal.code_taken": "The prefix {code} is taken by another village. Type another one.",
   "refusal.setup_first":
     "Only the village secretary can link a group. Secretary: send me /setup in a private chat first, then /setup here.",
   "refusal.setup_in_group":

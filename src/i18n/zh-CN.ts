@@ -198,7 +198,7 @@ export const zhCN = {
   "refusal.csv_too_big": "文件太大（最多 {max} KB）。请分成几个文件发。",
   "refusal.already_member": "您已经在 {village} 的名册里了。点“提诉求”就可以用。",
   "refusal.code_invalid": "编号前缀要 2-4 个英文字母，比如 DF。请重新输入。",
-  "refusal.code_taken": "前缀 {code} 已经有村在用了。请换一个，重新发 /setup。",
+  "refusal.code_taken": "前缀 {code} 已经有村在用了。请换一个字母前缀，直接发给我。",
   "refusal.setup_first": "只有本村书记能绑定群。书记请先私聊我发 /setup 建村，再回到群里发 /setup。",
   "refusal.setup_in_group": "您是 {village} 的书记。要绑定村民群，请把我拉进群，在群里发 /setup。",
   "refusal.group_not_bound": "这个群还没绑定村。请书记在群里发 /setup。",

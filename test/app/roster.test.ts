@@ -172,7 +172,31 @@ describe("setting up and joining", () => {
     await say("2", { type: "text", text: "东风二村" });
     await say("3", { type: "text", text: "红旗镇" });
     const outcome = await say("4", { type: "text", text: "DF" });
-    expect(outcome.notice).toMatchObject({ key: "refusal.code_taken", params: { code: "DF" } });
+    await say("5", { type: "text", text: "DFE" });
+    const secretary = await h.store.transaction((tx) =>
+      tx.findMemberByIdentity({ channel: "telegram", userId: "778" }),
+    );
+    expect([outcome.notice?.key, outcome.notice?.params?.code, secretary?.role]).toEqual([
+      "refusal.code_taken",
+      "DF",
+      "secretary",
+    ]);
+  });
+
+  it("lets a stranger cancel the village setup with the cancel button", async () => {
+    const { handleInbound } = await import("../../src/app/handle.js");
+    const say = (eventId: string, input: Parameters<typeof h.send>[1]) =>
+      handleInbound(h.deps, {
+        eventId,
+        channel: "telegram",
+        userId: "779",
+        chat: { kind: "private", chatId: "779" },
+        input,
+      });
+    await say("1", { type: "command", command: "setup" });
+    await say("2", { type: "button", data: "d:x" });
+    const conversation = await h.store.transaction((tx) => tx.getConversation("telegram:779"));
+    expect(conversation).toBeUndefined();
   });
 
   it("lets a person the channel checked join the village as a villager", async () => {
