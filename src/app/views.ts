@@ -5,7 +5,7 @@ import { canRate, canWorkOn, isParty, isSecretary, isWorker } from "../domain/pe
 import type { Button, OutgoingMessage, Text } from "./messages.js";
 import { button, message, t } from "./messages.js";
 
-export function mainMenuButtons(member: Member): Button[][] {
+function mainMenuButtons(member: Member): Button[][] {
   const rows: Button[][] = [
     [
       button("menu.request", { type: "menu", menu: "request" }),
@@ -127,7 +127,7 @@ export function requestCard(request: ServiceRequest, context: CardContext, lead?
   return result;
 }
 
-export function cardButtons(request: ServiceRequest, viewer: Member): Button[][] {
+function cardButtons(request: ServiceRequest, viewer: Member): Button[][] {
   const id = request.id;
   const rows: Button[][] = [];
   if (request.state === "resolved" && canRate(viewer, request)) {

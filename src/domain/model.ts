@@ -170,16 +170,5 @@ export const ServiceRequest = z.object({
 });
 export type ServiceRequest = z.infer<typeof ServiceRequest>;
 
-export const OPEN_STATES: readonly RequestState[] = ["submitted", "accepted", "in_progress"];
-export const CLOSED_STATES: readonly RequestState[] = ["rated", "declined", "merged"];
-
-export function isOpen(request: ServiceRequest): boolean {
-  return OPEN_STATES.includes(request.state);
-}
-
-export function isClosed(request: ServiceRequest): boolean {
-  return CLOSED_STATES.includes(request.state);
-}
-
 export const MAX_REQUEST_TEXT = 2000;
 export const MAX_NOTE_TEXT = 500;

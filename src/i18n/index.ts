@@ -14,10 +14,6 @@ const CATALOGS: Record<Language, Record<MessageKey, string>> = { "zh-CN": zhCN, 
 
 export const LANGUAGES: readonly Language[] = ["zh-CN", "en"];
 
-export function hasKey(key: string): key is MessageKey {
-  return key in zhCN;
-}
-
 function renderParam(value: string | number | Translatable | LocalizedName, language: Language): string {
   if (typeof value === "string" || typeof value === "number") return String(value);
   if ("key" in value && typeof value.key === "string") return translate(value as Translatable, language);
