@@ -56,6 +56,7 @@ async function tellEach(
   request: ServiceRequest,
   memberIds: Iterable<string>,
   lead: Text,
+  withMedia: ReadonlySet<string> = new Set(),
 ): Promise<void> {
   const village = await villageOf(unit, request.villageId);
   const names = await namesOf(unit, village.id);
@@ -67,7 +68,14 @@ async function tellEach(
       member,
       requestCard(
         request,
-        { village, viewer: member, names, now: unit.now, timeZone: unit.deps.calendar.timeZone },
+        {
+          village,
+          viewer: member,
+          names,
+          now: unit.now,
+          timeZone: unit.deps.calendar.timeZone,
+          withMedia: withMedia.has(member.id),
+        },
         lead,
       ),
     );
@@ -134,12 +142,9 @@ export async function submitRequestIn(unit: Unit, input: SubmitRequestInput): Pr
   const workers = (await unit.tx.listMembers(village.id)).filter(
     (m) => isSecretary(m) || (m.role === "grid_worker" && m.active && category.ownerIds.includes(m.id)),
   );
-  await tellEach(
-    unit,
-    request,
-    workers.map((m) => m.id).filter((id) => id !== filer.id),
-    t("notify.new_request", { id: request.id, category: category.name }),
-  );
+  const workerIds = workers.map((m) => m.id).filter((id) => id !== filer.id);
+  const lead = t("notify.new_request", { id: request.id, category: category.name });
+  await tellEach(unit, request, workerIds, lead, new Set(workerIds));
   return ok(request);
 }
 
@@ -154,7 +159,11 @@ export async function viewRequestIn(unit: Unit, actor: Member, requestId: string
   const found = await visibleRequest(unit, actor, requestId);
   if (!found.ok) return found;
   const village = await villageOf(unit, found.value.villageId);
-  tell(unit, actor, requestCard(found.value, await cardContext(unit, village, actor)));
+  tell(
+    unit,
+    actor,
+    requestCard(found.value, { ...(await cardContext(unit, village, actor)), withMedia: true }),
+  );
   return found;
 }
 
@@ -238,7 +247,7 @@ async function assignIn(
   const lead = wasSubmitted
     ? t("notify.accepted", { id: next.id, owner: owner.name })
     : t("notify.transferred", { id: next.id, owner: owner.name });
-  await tellEach(unit, next, [...parties(next), owner.id, actor.id], lead);
+  await tellEach(unit, next, [...parties(next), owner.id, actor.id], lead, new Set([owner.id]));
   return ok(next);
 }
 

@@ -76,6 +76,8 @@ export interface CardContext {
   names: ReadonlyMap<string, string>;
   now: Date;
   timeZone: string;
+  /** Re-send the photos, voice and location: for someone seeing the request for the first time or asking for it. */
+  withMedia?: boolean;
 }
 
 /** The full request as one person may see it, with the buttons that person may press. */
@@ -122,6 +124,7 @@ export function requestCard(request: ServiceRequest, context: CardContext, lead?
   lines.push(t("card.timeline"));
   for (const entry of request.timeline) lines.push(timelineLine(entry, names, timeZone));
   const result = message(lines, cardButtons(request, viewer));
+  if (context.withMedia !== true) return result;
   if (request.attachments.length > 0) result.attachments = request.attachments;
   if (request.location !== undefined) result.location = request.location;
   return result;

@@ -61,6 +61,23 @@ describe("submitting a request", () => {
     ]);
   });
 
+  it("shows the photo to the people who act on it, not again in the villager's own updates", async () => {
+    await h.send(people.villager.id, { type: "command", command: "request" });
+    await h.send(people.villager.id, { type: "button", data: "k:problem" });
+    await h.send(people.villager.id, { type: "button", data: "c:roads" });
+    await h.send(people.villager.id, { type: "photo", fileRef: "road.jpg", caption: "路被冲坏了" });
+    await h.press(people.villager.id, "action.submit");
+    const photoIn = (memberId: string) =>
+      h
+        .messages(memberId)
+        .some((m) => m.entry.message.attachments?.some((a) => a.fileRef === "road.jpg") === true);
+    expect([photoIn(people.secretary.id), photoIn(people.worker.id), photoIn(people.villager.id)]).toEqual([
+      true,
+      true,
+      false,
+    ]);
+  });
+
   it("records a grid worker's proxy errand as filed for the villager", async () => {
     await h.send(people.worker.id, { type: "button", data: `pf:${people.villager.id}` });
     await h.send(people.worker.id, { type: "button", data: "k:errand" });
