@@ -1,4 +1,6 @@
 import { beforeEach, describe, expect, it } from "vitest";
+import { handleInbound } from "../../src/app/handle.js";
+import type { InboundInput } from "../../src/app/inbound.js";
 import { createHarness, type Harness, seedVillage } from "./harness.js";
 
 let h: Harness;
@@ -133,17 +135,27 @@ describe("roster", () => {
   });
 });
 
+/** A private chat on Telegram with someone the app may not know yet. */
+function telegramUser(userId: string, displayName?: string) {
+  let seq = 0;
+  return (input: InboundInput) =>
+    handleInbound(h.deps, {
+      eventId: `${userId}-${++seq}`,
+      channel: "telegram",
+      userId,
+      ...(displayName === undefined ? {} : { displayName }),
+      chat: { kind: "private", chatId: userId },
+      input,
+    });
+}
+
 describe("setting up and joining", () => {
   it("walks a stranger through setting up a village and makes them its secretary", async () => {
-    const telegramUser = { eventId: "", channel: "telegram" as const, userId: "777", displayName: "陈书记" };
-    const { handleInbound } = await import("../../src/app/handle.js");
-    const deps = { ...h.deps, channels: ["telegram" as const] };
-    const say = (eventId: string, input: Parameters<typeof h.send>[1]) =>
-      handleInbound(deps, { ...telegramUser, eventId, chat: { kind: "private", chatId: "777" }, input });
-    await say("1", { type: "command", command: "setup" });
-    await say("2", { type: "text", text: "向阳村" });
-    await say("3", { type: "text", text: "红旗镇" });
-    await say("4", { type: "text", text: "xy" });
+    const say = telegramUser("777", "陈书记");
+    await say({ type: "command", command: "setup" });
+    await say({ type: "text", text: "向阳村" });
+    await say({ type: "text", text: "红旗镇" });
+    await say({ type: "text", text: "xy" });
     const secretary = await h.store.transaction((tx) =>
       tx.findMemberByIdentity({ channel: "telegram", userId: "777" }),
     );
@@ -159,20 +171,12 @@ describe("setting up and joining", () => {
   });
 
   it("refuses a tracking prefix another village uses", async () => {
-    const { handleInbound } = await import("../../src/app/handle.js");
-    const say = (eventId: string, input: Parameters<typeof h.send>[1]) =>
-      handleInbound(h.deps, {
-        eventId,
-        channel: "telegram",
-        userId: "778",
-        chat: { kind: "private", chatId: "778" },
-        input,
-      });
-    await say("1", { type: "command", command: "setup" });
-    await say("2", { type: "text", text: "东风二村" });
-    await say("3", { type: "text", text: "红旗镇" });
-    const outcome = await say("4", { type: "text", text: "DF" });
-    await say("5", { type: "text", text: "DFE" });
+    const say = telegramUser("778");
+    await say({ type: "command", command: "setup" });
+    await say({ type: "text", text: "东风二村" });
+    await say({ type: "text", text: "红旗镇" });
+    const outcome = await say({ type: "text", text: "DF" });
+    await say({ type: "text", text: "DFE" });
     const secretary = await h.store.transaction((tx) =>
       tx.findMemberByIdentity({ channel: "telegram", userId: "778" }),
     );
@@ -184,31 +188,15 @@ describe("setting up and joining", () => {
   });
 
   it("lets a stranger cancel the village setup with the cancel button", async () => {
-    const { handleInbound } = await import("../../src/app/handle.js");
-    const say = (eventId: string, input: Parameters<typeof h.send>[1]) =>
-      handleInbound(h.deps, {
-        eventId,
-        channel: "telegram",
-        userId: "779",
-        chat: { kind: "private", chatId: "779" },
-        input,
-      });
-    await say("1", { type: "command", command: "setup" });
-    await say("2", { type: "button", data: "d:x" });
+    const say = telegramUser("779");
+    await say({ type: "command", command: "setup" });
+    await say({ type: "button", data: "d:x" });
     const conversation = await h.store.transaction((tx) => tx.getConversation("telegram:779"));
     expect(conversation).toBeUndefined();
   });
 
   it("lets a person the channel checked join the village as a villager", async () => {
-    const { handleInbound } = await import("../../src/app/handle.js");
-    await handleInbound(h.deps, {
-      eventId: "j1",
-      channel: "telegram",
-      userId: "555",
-      displayName: "马大哥",
-      chat: { kind: "private", chatId: "555" },
-      input: { type: "join", villageId: people.village.id },
-    });
+    await telegramUser("555", "马大哥")({ type: "join", villageId: people.village.id });
     const joined = await h.store.transaction((tx) =>
       tx.findMemberByIdentity({ channel: "telegram", userId: "555" }),
     );
