@@ -17,6 +17,7 @@ import type { Member, ServiceRequest, Town, Village } from "../src/domain/model.
 import { createRequest } from "../src/domain/request.js";
 import { bulkLoadForBench } from "../src/store/lowdb/bulk-load.js";
 import { openLowdbStore } from "../src/store/lowdb/index.js";
+import { testDeps } from "../test/support/village.js";
 
 const run = promisify(execFile);
 
@@ -113,14 +114,7 @@ function history(count: number) {
 }
 
 function depsFor(store: Deps["store"]): Deps {
-  return {
-    store,
-    clock: { now: () => new Date() },
-    policy: DEFAULT_DEADLINE_POLICY,
-    calendar,
-    channels: ["local"],
-    defaultLanguage: "zh-CN",
-  };
+  return testDeps(store, { now: () => new Date() }, ["local"]);
 }
 
 function submission(i: number) {

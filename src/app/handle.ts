@@ -5,7 +5,7 @@ import * as transitions from "../domain/request.js";
 import type { Refusal, Result } from "../domain/result.js";
 import { type Action, decodeAction } from "./actions.js";
 import type { Awaiting, Conversation } from "./conversation.js";
-import { type Deps, deadlinesOf, tell, type Unit } from "./deps.js";
+import { type Deps, deadlinesOf, privateTarget, tell, type Unit } from "./deps.js";
 import { type Command, InboundEvent, MAX_INBOUND_TEXT } from "./inbound.js";
 import * as intake from "./intake.js";
 import { type Button, button, message, type OutgoingMessage, type Text, t } from "./messages.js";
@@ -30,7 +30,7 @@ interface Turn {
   language: Language;
   reply: DeliveryTarget;
   conversation: Conversation;
-  /** A button pressed in a group: refusals go back only as a notice, never as a group message. */
+  /** A button pressed in a group: answers go to the private chat, refusals only as a notice. */
   quiet: boolean;
 }
 
@@ -133,7 +133,13 @@ async function inGroup(turn: Turn, actor: Member | undefined): Promise<InboundOu
     if (actor === undefined || !actor.active) return refused(turn, { ok: false, reason: "join_first" }, []);
     const village = await unit.tx.getVillage(actor.villageId);
     if (village === undefined) return { status: "handled" };
-    return pressed(turn, actor, village, input.data);
+    const privateChat = privateTarget(unit.deps, actor);
+    return pressed(
+      privateChat === undefined ? turn : { ...turn, reply: privateChat },
+      actor,
+      village,
+      input.data,
+    );
   }
   return { status: "handled" };
 }

@@ -234,6 +234,16 @@ describe("setting up and joining", () => {
     ]);
   });
 
+  it("asks a member who pressed a group button for typed text in their private chat", async () => {
+    await h.send(people.secretary.id, { type: "bind_group" }, { group: "tg-group" });
+    const before = h.messages("tg-group").length;
+    await h.send(people.secretary.id, { type: "button", data: "ra:h" }, { group: "tg-group" });
+    expect([h.messages("tg-group").length, h.last(people.secretary.id)?.text]).toEqual([
+      before,
+      "请输入户名，比如：一组3号 张家",
+    ]);
+  });
+
   it("switches a member's language and answers in English from then on", async () => {
     await h.send(people.villager.id, { type: "button", data: "l:en" });
     await h.send(people.villager.id, { type: "command", command: "my" });
