@@ -7,17 +7,21 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import { Low } from "lowdb";
 import { JSONFile } from "lowdb/node";
-import type { Deps } from "../src/app/deps.js";
-import { submitRequest } from "../src/app/requests.js";
-import { DEFAULT_CATEGORIES } from "../src/app/setup.js";
-import { measureTelegramUpdatesPerSecond } from "../src/channels/telegram/bench.js";
+import { type App, createApp } from "../src/app/create-app.js";
+import { inUnit } from "../src/app/deps.js";
+import { kernelFeature } from "../src/app/kernel.js";
+import { createRegistry } from "../src/app/registry.js";
+import { Members, Towns, Villages } from "../src/app/tables.js";
 import { workingCalendar } from "../src/domain/calendar.js";
 import { DEFAULT_DEADLINE_POLICY } from "../src/domain/deadlines.js";
-import type { Member, ServiceRequest, Town, Village } from "../src/domain/model.js";
+import type { ChannelName, Member, ServiceRequest, Town, Village } from "../src/domain/model.js";
 import { createRequest } from "../src/domain/request.js";
-import { bulkLoadForBench } from "../src/store/lowdb/bulk-load.js";
+import { FEATURES } from "../src/features/index.js";
+import { Requests, submitRequestIn } from "../src/features/requests/index.js";
+import { DEFAULT_CATEGORIES } from "../src/features/setup/index.js";
 import { openLowdbStore } from "../src/store/lowdb/index.js";
-import { testDeps } from "../test/support/village.js";
+import { bulk, bulkLoadForBench } from "./bench/bulk-load.js";
+import { measureTelegramUpdatesPerSecond } from "./bench/telegram.js";
 
 const run = promisify(execFile);
 
@@ -113,8 +117,18 @@ function history(count: number) {
   return { town, villages, members, requests };
 }
 
-function depsFor(store: Deps["store"]): Deps {
-  return testDeps(store, { now: () => new Date() }, ["local"]);
+/** The app main.ts builds, on a lowdb data folder: the same composition root. */
+function appOn(dir: string, channels: ChannelName[] = ["local"]): Promise<App> {
+  return createApp({
+    features: FEATURES,
+    openStore: (tables) => openLowdbStore(dir, { tables }),
+    calendar,
+    channels,
+  });
+}
+
+function submitRequest(app: App, input: ReturnType<typeof submission>) {
+  return inUnit(app.deps, (unit) => submitRequestIn(unit, input));
 }
 
 function submission(i: number) {
@@ -133,7 +147,7 @@ function submission(i: number) {
 }
 
 /** Opens a data folder another process filled, so this process's peak memory is the store's alone. */
-async function withLoadedStore<T>(records: number, work: (deps: Deps) => Promise<T>): Promise<T> {
+async function withLoadedStore<T>(records: number, work: (app: App) => Promise<T>): Promise<T> {
   const dir = await mkdtemp(join(tmpdir(), "shangliang-bench-"));
   try {
     await run(process.execPath, [
@@ -144,11 +158,11 @@ async function withLoadedStore<T>(records: number, work: (deps: Deps) => Promise
       String(records),
       dir,
     ]);
-    const store = await openLowdbStore(dir);
+    const app = await appOn(dir);
     try {
-      return await work(depsFor(store));
+      return await work(app);
     } finally {
-      await store.close();
+      await app.close();
     }
   } finally {
     await rm(dir, { recursive: true, force: true });
@@ -165,13 +179,13 @@ function median(values: number[]): number {
 
 /** Submissions per second with 64 in flight, as when many villagers use the bot at once. */
 async function throughput(): Promise<number> {
-  return withLoadedStore(1_000, async (deps) => {
+  return withLoadedStore(1_000, async (app) => {
     const total = 3_000;
     let next = 0;
     const started = performance.now();
     const worker = async () => {
       while (next < total) {
-        const result = await submitRequest(deps, submission(next++));
+        const result = await submitRequest(app, submission(next++));
         if (!result.ok) throw new Error(result.reason);
       }
     };
@@ -182,11 +196,11 @@ async function throughput(): Promise<number> {
 
 /** Median milliseconds of one awaited submission (durable on disk) with this many requests on record. */
 async function writeLatency(records: number): Promise<number> {
-  return withLoadedStore(records, async (deps) => {
+  return withLoadedStore(records, async (app) => {
     const times: number[] = [];
     for (let i = 0; i < 300; i++) {
       const started = performance.now();
-      const result = await submitRequest(deps, submission(i));
+      const result = await submitRequest(app, submission(i));
       if (!result.ok) throw new Error(result.reason);
       times.push(performance.now() - started);
     }
@@ -228,13 +242,11 @@ async function plainLowdbLatency(records: number): Promise<number> {
 
 async function telegramUpdates(chats: number): Promise<number> {
   const dir = await mkdtemp(join(tmpdir(), "shangliang-tg-"));
-  const store = await openLowdbStore(dir);
+  const app = await appOn(dir, ["telegram"]);
   try {
-    return await measureTelegramUpdatesPerSecond({ ...depsFor(store), channels: ["telegram"] }, 3_000, {
-      chats,
-    });
+    return await measureTelegramUpdatesPerSecond(app, 3_000, { chats });
   } finally {
-    await store.close();
+    await app.close();
     await rm(dir, { recursive: true, force: true });
   }
 }
@@ -264,7 +276,14 @@ const round = (value: number, digits = 2) => Number(value.toFixed(digits));
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   if (args[0] === "--prepare") {
-    await bulkLoadForBench(args[2] ?? "", history(Number(args[1])));
+    const { town, villages, members, requests } = history(Number(args[1]));
+    const tables = createRegistry(FEATURES, kernelFeature).tables;
+    await bulkLoadForBench(args[2] ?? "", tables, [
+      bulk(Towns, [town]),
+      bulk(Villages, villages),
+      bulk(Members, members),
+      bulk(Requests, requests),
+    ]);
     return;
   }
   const scenarioIndex = args.indexOf("--scenario");

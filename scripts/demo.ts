@@ -1,13 +1,16 @@
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import type { Deps } from "../src/app/deps.js";
-import { assignRequestIn, inUnit, noteIn, rateRequestIn, submitRequestIn } from "../src/app/requests.js";
-import { importRosterIn } from "../src/app/roster.js";
-import { setupVillageIn } from "../src/app/setup.js";
+import { type App, createApp } from "../src/app/create-app.js";
+import { inUnit } from "../src/app/deps.js";
+import { Members, Villages } from "../src/app/tables.js";
+import { parseConfig } from "../src/config.js";
 import { workingCalendar } from "../src/domain/calendar.js";
-import { DEFAULT_DEADLINE_POLICY } from "../src/domain/deadlines.js";
 import type { Member, RequestKind } from "../src/domain/model.js";
-import { loadHolidays } from "../src/store/holidays.js";
+import { FEATURES } from "../src/features/index.js";
+import { assignRequestIn, noteIn, rateRequestIn, submitRequestIn } from "../src/features/requests/index.js";
+import { importRosterIn } from "../src/features/roster/index.js";
+import { setupVillageIn } from "../src/features/setup/index.js";
+import { loadCalendarData } from "../src/store/calendar.js";
 import { openLowdbStore } from "../src/store/lowdb/index.js";
 
 interface DemoVillage {
@@ -196,11 +199,12 @@ function must<T>(result: { ok: true; value: T } | { ok: false; reason: string },
 
 /** Loads the demo town into an empty store; refuses when villages already exist. */
 export async function loadDemo(
-  deps: Deps,
+  app: App,
   setClock: (at: Date) => void,
   today: Date,
 ): Promise<{ villages: number; requests: number }> {
-  const existing = await deps.store.transaction((tx) => tx.listVillages());
+  const { deps } = app;
+  const existing = await deps.store.transaction((tx) => tx.all(Villages));
   if (existing.length > 0)
     throw new Error("demo: the data folder already has villages; use an empty DATA_DIR for the demo");
   const day = 86_400_000;
@@ -209,13 +213,17 @@ export async function loadDemo(
   for (const spec of VILLAGES) {
     const created = must(
       await inUnit(deps, (unit) =>
-        setupVillageIn(unit, {
-          townName: "红旗镇",
-          villageName: spec.name,
-          code: spec.code,
-          secretaryName: spec.secretary,
-          language: "zh-CN",
-        }),
+        setupVillageIn(
+          unit,
+          {
+            townName: "红旗镇",
+            villageName: spec.name,
+            code: spec.code,
+            secretaryName: spec.secretary,
+            language: "zh-CN",
+          },
+          (member, village, lead) => app.menuFor(member, village, lead),
+        ),
       ),
       `setting up ${spec.name}`,
     );
@@ -223,17 +231,17 @@ export async function loadDemo(
       await inUnit(deps, (unit) => importRosterIn(unit, created.secretary, spec.roster)),
       `the roster of ${spec.name}`,
     );
-    const members = await deps.store.transaction((tx) => tx.listMembers(created.village.id));
+    const members = await deps.store.transaction((tx) => tx.find(Members, "village", created.village.id));
     const byName = new Map(members.map((m) => [m.name, m]));
     people.set(spec.name, byName);
     await deps.store.transaction(async (tx) => {
-      const village = await tx.getVillage(created.village.id);
+      const village = await tx.get(Villages, created.village.id);
       if (village === undefined) return;
       const owners = (categoryId: string) =>
         Object.entries(spec.owners)
           .filter(([, categories]) => categories.includes(categoryId))
           .flatMap(([name]) => byName.get(name)?.id ?? []);
-      tx.putVillage({
+      tx.put(Villages, {
         ...village,
         categories: village.categories.map((c) => ({ ...c, ownerIds: owners(c.id) })),
       });
@@ -306,23 +314,22 @@ export async function loadDemo(
 }
 
 async function main(): Promise<void> {
-  const dataDir = process.env.DATA_DIR ?? "data";
-  const timeZone = process.env.TIME_ZONE ?? "Asia/Shanghai";
-  const holidays = await loadHolidays(join(dataDir, "holidays.json"));
+  const parsed = parseConfig(process.env);
+  if (!parsed.ok) throw new Error(parsed.message);
+  const { DATA_DIR: dataDir, TIME_ZONE: timeZone } = parsed.config;
+  const holidays = await loadCalendarData(join(dataDir, "holidays.json"));
   let now = new Date();
   const clock = { now: () => now };
-  const store = await openLowdbStore(dataDir);
-  const deps: Deps = {
-    store,
+  const app = await createApp({
+    features: FEATURES,
+    openStore: (tables) => openLowdbStore(dataDir, { tables, clock }),
     clock,
-    policy: DEFAULT_DEADLINE_POLICY,
-    calendar: workingCalendar(timeZone, holidays.calendar),
+    calendar: workingCalendar(timeZone, holidays.data),
     channels: ["local"],
-    defaultLanguage: "zh-CN",
-  };
+  });
   try {
     const loaded = await loadDemo(
-      deps,
+      app,
       (at) => {
         now = at;
       },
@@ -332,7 +339,7 @@ async function main(): Promise<void> {
       `Demo town 红旗镇 loaded into ${dataDir}/: ${loaded.villages} villages, ${loaded.requests} requests. Now run: npm start\n`,
     );
   } finally {
-    await store.close();
+    await app.close();
   }
 }
 

@@ -5,14 +5,16 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
-import { inUnit } from "../src/app/requests.js";
-import { toggleCategoryIn } from "../src/app/roster.js";
+import { inUnit } from "../src/app/deps.js";
+import { Villages } from "../src/app/tables.js";
 import { createLocalChat } from "../src/channels/local/index.js";
 import type { Member } from "../src/domain/model.js";
 import { silentLogger } from "../src/logger.js";
 import { createDispatcher } from "../src/outbox/dispatcher.js";
 import { createMemoryStore } from "../src/store/memory.js";
-import { seedVillage, testDeps } from "../test/support/village.js";
+import type { StagedStore } from "../src/store/staged.js";
+import { createTestApp } from "../test/support/app.js";
+import { seedVillage } from "../test/support/village.js";
 
 const OUTPUT = "docs/local-chat.png";
 const CHROMIUM_ARGS = [
@@ -36,12 +38,20 @@ const LAMP_PHOTO = `<body style="margin:0"><svg xmlns="http://www.w3.org/2000/sv
 
 async function main(): Promise<void> {
   const clock = { now: () => new Date("2026-11-23T02:00:00Z") };
-  const store = createMemoryStore({ clock });
-  const deps = testDeps(store, clock, ["local"]);
+  let opened: StagedStore | undefined;
+  const app = await createTestApp({
+    clock,
+    openStore: async (tables) => {
+      opened = createMemoryStore({ tables, clock });
+      return opened;
+    },
+  });
+  const store = opened;
+  if (store === undefined) throw new Error("no store");
   const dataDir = await mkdtemp(join(tmpdir(), "shangliang-screenshot-"));
   const logger = silentLogger();
   const chat = createLocalChat({
-    deps,
+    app,
     port: 0,
     host: "127.0.0.1",
     dataDir,
@@ -59,8 +69,15 @@ async function main(): Promise<void> {
   const url = await chat.start();
   const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
   try {
-    const { village, secretary, worker, villager, neighbour } = await seedVillage(deps);
-    await inUnit(deps, (unit) => toggleCategoryIn(unit, secretary, worker.id, "power"));
+    const { village, secretary, worker, villager, neighbour } = await seedVillage(app);
+    await inUnit(app.deps, async (unit) => {
+      const current = await unit.tx.get(Villages, village.id);
+      if (current === undefined) return;
+      const categories = current.categories.map((c) =>
+        c.id === "power" ? { ...c, ownerIds: [worker.id] } : c,
+      );
+      unit.tx.put(Villages, { ...current, categories });
+    });
 
     const post = async (
       path: string,
@@ -102,7 +119,7 @@ async function main(): Promise<void> {
     await act(villager, { type: "photo", fileRef });
     await press(villager, "d:ok");
     const id = "DF-2026-0001";
-    await press(secretary, `acc:${id}`);
+    await press(secretary, `trf:${id}`);
     await press(secretary, `own:${id}:${worker.id}`);
     await press(worker, `res:${id}`);
     await act(worker, { type: "text", text: "已换了新灯泡，今晚就亮。" });

@@ -1,15 +1,17 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import type { Deps } from "./app/deps.js";
+import { createApp, systemClock } from "./app/create-app.js";
 import { createLocalChat } from "./channels/local/index.js";
 import { createTelegramChannel } from "./channels/telegram/index.js";
 import { parseConfig } from "./config.js";
 import { workingCalendar } from "./domain/calendar.js";
 import type { ChannelName } from "./domain/model.js";
+import { FEATURES } from "./features/index.js";
+import { createCronSchedule } from "./jobs/cron.js";
 import { consoleLogger } from "./logger.js";
 import { type ChannelSender, createDispatcher, type Logger } from "./outbox/dispatcher.js";
-import { loadHolidays } from "./store/holidays.js";
+import { loadCalendarData } from "./store/calendar.js";
 import { openLowdbStore } from "./store/lowdb/index.js";
 
 export interface RunningApp {
@@ -25,16 +27,15 @@ export async function startApp(
   const parsed = parseConfig(env);
   if (!parsed.ok) throw new StartupError(parsed.message);
   const config = parsed.config;
-  const holidays = await loadHolidays(join(config.DATA_DIR, "holidays.json"));
-  if (!holidays.found)
-    logger.warn("no holidays.json: counting Monday to Friday as working days", { dataDir: config.DATA_DIR });
-  const store = await openLowdbStore(config.DATA_DIR);
+  const holidays = await loadCalendarData(join(config.DATA_DIR, "holidays.json"));
   const channels: ChannelName[] = [];
   if (config.LOCAL_CHAT) channels.push("local");
   if (config.TELEGRAM_BOT_TOKEN !== undefined) channels.push("telegram");
-  const clock = { now: () => new Date() };
-  const deps: Deps = {
-    store,
+  const clock = systemClock;
+  const schedule = createCronSchedule({ timeZone: config.TIME_ZONE, clock, logger });
+  const app = await createApp({
+    features: FEATURES,
+    openStore: (tables) => openLowdbStore(config.DATA_DIR, { tables, clock }),
     clock,
     policy: {
       respondWorkingDays: config.RESPOND_WORKING_DAYS,
@@ -45,10 +46,12 @@ export async function startApp(
       urgentRespondHours: config.URGENT_RESPOND_HOURS,
       urgentResolveHours: config.URGENT_RESOLVE_HOURS,
     },
-    calendar: workingCalendar(config.TIME_ZONE, holidays.calendar),
+    calendar: workingCalendar(config.TIME_ZONE, holidays.data),
     channels,
     defaultLanguage: config.DEFAULT_LANGUAGE,
-  };
+    schedule,
+  });
+  const { store } = app;
   const senders = new Map<ChannelName, ChannelSender>();
   const kick = () => {
     dispatcher
@@ -58,7 +61,7 @@ export async function startApp(
   const stops: (() => Promise<void>)[] = [];
   let localUrl: string | undefined;
   const local = config.LOCAL_CHAT
-    ? createLocalChat({ deps, port: config.PORT, host: config.HOST, dataDir: config.DATA_DIR, kick, logger })
+    ? createLocalChat({ app, port: config.PORT, host: config.HOST, dataDir: config.DATA_DIR, kick, logger })
     : undefined;
   if (local !== undefined) senders.set("local", local.sender);
   const telegram =
@@ -75,7 +78,7 @@ export async function startApp(
                   secret: config.TELEGRAM_WEBHOOK_SECRET,
                   port: config.TELEGRAM_WEBHOOK_PORT,
                 },
-          deps,
+          app,
           kick,
           logger,
         });
@@ -94,10 +97,12 @@ export async function startApp(
     });
   }
   dispatcher.start(1000);
+  await schedule.start();
   kick();
   return {
     ...(localUrl === undefined ? {} : { localUrl }),
     async stop() {
+      await schedule.stop();
       for (const stop of stops.reverse()) await stop();
       await dispatcher.stop();
       await store.close();

@@ -1,28 +1,42 @@
 import { describe, expect, it } from "vitest";
-import { en } from "../src/i18n/en.js";
-import { translate } from "../src/i18n/index.js";
-import { zhCN } from "../src/i18n/zh-CN.js";
+import { kernelFeature } from "../src/app/kernel.js";
+import { createRegistry } from "../src/app/registry.js";
+import { FEATURES } from "../src/features/index.js";
 
+const books = [kernelFeature, ...FEATURES].map((feature) => feature.text);
+const registry = createRegistry(FEATURES, kernelFeature);
 const placeholders = (template: string) => [...template.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+const entries = books.flatMap((book) =>
+  Object.entries(book.catalogs["zh-CN"]).map(([key, zh]) => ({ key, zh, en: book.catalogs.en[key] ?? "" })),
+);
 
 describe("i18n", () => {
   it("uses the same placeholders in English as in Chinese", () => {
-    const mismatched = Object.keys(zhCN).filter(
-      (key) =>
-        placeholders(zhCN[key as keyof typeof zhCN]).join() !==
-        placeholders(en[key as keyof typeof en]).join(),
-    );
+    const mismatched = entries.filter(({ zh, en }) => placeholders(zh).join() !== placeholders(en).join());
+
     expect(mismatched).toEqual([]);
+  });
+
+  it("puts no space between Chinese words and a name, number or id filled into them", () => {
+    const cjk = "[\\u3000-\\u303f\\u4e00-\\u9fff\\uff00-\\uffef]";
+    const spaced = new RegExp(`${cjk} \\{\\w+\\}|\\{\\w+\\} ${cjk}`);
+
+    const offending = entries.filter(({ zh }) => spaced.test(zh)).map(({ key, zh }) => `${key}: ${zh}`);
+
+    expect(offending).toEqual([]);
   });
 
   it("fills nested texts and localized names in the reader's language", () => {
     const text = {
-      key: "notify.new_request" as const,
+      key: "requests.notify.new_request",
       params: { id: "DF-2026-0001", category: { "zh-CN": "道路交通", en: "Roads" } },
     };
-    expect([translate(text, "zh-CN"), translate(text, "en")]).toEqual([
-      "新诉求 DF-2026-0001（道路交通），请尽快受理。",
-      "New request DF-2026-0001 (Roads). Please accept it soon.",
+
+    const said = [registry.translator.translate(text, "zh-CN"), registry.translator.translate(text, "en")];
+
+    expect(said).toEqual([
+      "新诉求DF-2026-0001（道路交通），请尽快接单。",
+      "New request DF-2026-0001 (Roads). Please take it soon.",
     ]);
   });
 });

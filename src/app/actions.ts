@@ -1,198 +1,103 @@
 import { z } from "zod";
-import { Language, type Rating, RequestKind, type Role } from "../domain/model.js";
+import type { Button, Text } from "./messages.js";
 
-/** What a button does. Encoded into at most 64 ASCII bytes (Telegram's callback_data limit). */
-export type Action =
-  | { type: "menu"; menu: "request" | "my" | "work" | "lang" | "help" | "proxy" | "roster" }
-  | { type: "draft_kind"; kind: RequestKind }
-  | { type: "draft_category"; categoryId: string }
-  | { type: "draft_skip" }
-  | { type: "draft_submit" }
-  | { type: "draft_cancel" }
-  | { type: "proxy_for"; memberId: string }
-  | { type: "view"; requestId: string }
-  | { type: "accept"; requestId: string }
-  | { type: "assign"; requestId: string; ownerId: string }
-  | { type: "transfer"; requestId: string }
-  | { type: "progress"; requestId: string }
-  | { type: "resolve"; requestId: string }
-  | { type: "extend"; requestId: string }
-  | { type: "decline"; requestId: string }
-  | { type: "merge"; requestId: string }
-  | { type: "rate"; requestId: string; rating: Rating }
-  | { type: "lang"; language: Language }
-  | { type: "member"; memberId: string }
-  | { type: "member_role"; memberId: string; role: Role }
-  | { type: "member_household"; memberId: string }
-  | { type: "member_move"; memberId: string; householdId: string }
-  | { type: "member_remove"; memberId: string }
-  | { type: "member_rename"; memberId: string }
-  | { type: "member_categories"; memberId: string }
-  | { type: "member_category"; memberId: string; categoryId: string }
-  | { type: "roster_add_member" }
-  | { type: "roster_add_household" }
-  | { type: "household"; householdId: string }
-  | { type: "household_rename"; householdId: string }
-  | { type: "household_remove"; householdId: string }
-  | { type: "roster_import" }
-  /** Opens the private chat with the bot, for this village (a deep link on Telegram). */
-  | { type: "open_private"; villageId: string };
-
-const MENUS = ["request", "my", "work", "lang", "help", "proxy", "roster"] as const;
-const RATING_CODES = { satisfied: "s", mostly_satisfied: "m", not_satisfied: "n" } as const;
-const ROLE_CODES = { villager: "v", grid_worker: "g", secretary: "s" } as const;
-
-const Id = z.string().regex(/^[A-Za-z0-9_-]{1,24}$/);
-
-function invert<K extends string, V extends string>(table: Record<K, V>): Record<V, K> {
-  return Object.fromEntries(Object.entries(table).map(([k, v]) => [v, k])) as Record<V, K>;
-}
-const RATING_BY_CODE = invert(RATING_CODES);
-const ROLE_BY_CODE = invert(ROLE_CODES);
-
-export function encodeAction(action: Action): string {
-  switch (action.type) {
-    case "menu":
-      return `m:${action.menu}`;
-    case "draft_kind":
-      return `k:${action.kind}`;
-    case "draft_category":
-      return `c:${action.categoryId}`;
-    case "draft_skip":
-      return "d:skip";
-    case "draft_submit":
-      return "d:ok";
-    case "draft_cancel":
-      return "d:x";
-    case "proxy_for":
-      return `pf:${action.memberId}`;
-    case "view":
-      return `v:${action.requestId}`;
-    case "accept":
-      return `acc:${action.requestId}`;
-    case "assign":
-      return `own:${action.requestId}:${action.ownerId}`;
-    case "transfer":
-      return `trf:${action.requestId}`;
-    case "progress":
-      return `prg:${action.requestId}`;
-    case "resolve":
-      return `res:${action.requestId}`;
-    case "extend":
-      return `ext:${action.requestId}`;
-    case "decline":
-      return `dec:${action.requestId}`;
-    case "merge":
-      return `mrg:${action.requestId}`;
-    case "rate":
-      return `r:${action.requestId}:${RATING_CODES[action.rating]}`;
-    case "lang":
-      return `l:${action.language}`;
-    case "member":
-      return `mb:${action.memberId}`;
-    case "member_role":
-      return `mr:${action.memberId}:${ROLE_CODES[action.role]}`;
-    case "member_household":
-      return `mh:${action.memberId}`;
-    case "member_move":
-      return `mv:${action.memberId}:${action.householdId}`;
-    case "member_remove":
-      return `mx:${action.memberId}`;
-    case "member_rename":
-      return `mn:${action.memberId}`;
-    case "member_categories":
-      return `mc:${action.memberId}`;
-    case "member_category":
-      return `mt:${action.memberId}:${action.categoryId}`;
-    case "roster_add_member":
-      return "ra:m";
-    case "roster_add_household":
-      return "ra:h";
-    case "household":
-      return `hh:${action.householdId}`;
-    case "household_rename":
-      return `hn:${action.householdId}`;
-    case "household_remove":
-      return `hx:${action.householdId}`;
-    case "roster_import":
-      return "ri";
-    case "open_private":
-      return `op:${action.villageId}`;
-  }
+/** How one value of an action travels inside button data. */
+export interface Field<T> {
+  encode(value: T): string;
+  decode(text: string): T | undefined;
+  /** Values that cover the field's range, the longest included: the codec test round-trips them all. */
+  readonly samples: readonly T[];
 }
 
-/** Parses button data from any channel; undefined for anything malformed or unknown. */
-export function decodeAction(data: string): Action | undefined {
-  if (data.length > 64) return undefined;
-  const [code, a = "", b = "", extra] = data.split(":");
-  if (extra !== undefined) return undefined;
-  const id = (value: string) => Id.safeParse(value).success;
-  switch (code) {
-    case "m":
-      return (MENUS as readonly string[]).includes(a)
-        ? { type: "menu", menu: a as (typeof MENUS)[number] }
-        : undefined;
-    case "k": {
-      const kind = RequestKind.safeParse(a);
-      return kind.success ? { type: "draft_kind", kind: kind.data } : undefined;
-    }
-    case "c":
-      return id(a) ? { type: "draft_category", categoryId: a } : undefined;
-    case "d":
-      if (a === "skip") return { type: "draft_skip" };
-      if (a === "ok") return { type: "draft_submit" };
-      if (a === "x") return { type: "draft_cancel" };
-      return undefined;
-    case "pf":
-      return id(a) ? { type: "proxy_for", memberId: a } : undefined;
-    case "own":
-      return id(a) && id(b) ? { type: "assign", requestId: a, ownerId: b } : undefined;
-    case "r": {
-      const rating = RATING_BY_CODE[b as keyof typeof RATING_BY_CODE];
-      return id(a) && rating !== undefined ? { type: "rate", requestId: a, rating } : undefined;
-    }
-    case "l": {
-      const language = Language.safeParse(a);
-      return language.success ? { type: "lang", language: language.data } : undefined;
-    }
-    case "mr": {
-      const role = ROLE_BY_CODE[b as keyof typeof ROLE_BY_CODE];
-      return id(a) && role !== undefined ? { type: "member_role", memberId: a, role } : undefined;
-    }
-    case "mv":
-      return id(a) && id(b) ? { type: "member_move", memberId: a, householdId: b } : undefined;
-    case "mt":
-      return id(a) && id(b) ? { type: "member_category", memberId: a, categoryId: b } : undefined;
-    case "ra":
-      if (a === "m") return { type: "roster_add_member" };
-      if (a === "h") return { type: "roster_add_household" };
-      return undefined;
-    case "ri":
-      return a === "" ? { type: "roster_import" } : undefined;
-    default: {
-      const single = SINGLE_ID[code ?? ""];
-      if (single === undefined || !id(a) || b !== "") return undefined;
-      return single(a);
-    }
-  }
-}
+const ID = /^[A-Za-z0-9_-]{1,24}$/;
 
-const SINGLE_ID: Record<string, (value: string) => Action> = {
-  v: (requestId) => ({ type: "view", requestId }),
-  acc: (requestId) => ({ type: "accept", requestId }),
-  trf: (requestId) => ({ type: "transfer", requestId }),
-  prg: (requestId) => ({ type: "progress", requestId }),
-  res: (requestId) => ({ type: "resolve", requestId }),
-  ext: (requestId) => ({ type: "extend", requestId }),
-  dec: (requestId) => ({ type: "decline", requestId }),
-  mrg: (requestId) => ({ type: "merge", requestId }),
-  mb: (memberId) => ({ type: "member", memberId }),
-  mh: (memberId) => ({ type: "member_household", memberId }),
-  mx: (memberId) => ({ type: "member_remove", memberId }),
-  mn: (memberId) => ({ type: "member_rename", memberId }),
-  mc: (memberId) => ({ type: "member_categories", memberId }),
-  hh: (householdId) => ({ type: "household", householdId }),
-  hn: (householdId) => ({ type: "household_rename", householdId }),
-  hx: (householdId) => ({ type: "household_remove", householdId }),
-  op: (villageId) => ({ type: "open_private", villageId }),
+/** An id of a stored record: letters, digits, _ and -. */
+export const idField: Field<string> = {
+  encode: (value) => value,
+  decode: (text) => (ID.test(text) ? text : undefined),
+  samples: ["m1", "DF-2026-0042", "ABCD-2026-000123", "x".repeat(24)],
 };
+
+/** A small whole number such as a page. */
+export const countField: Field<number> = {
+  encode: (value) => String(value),
+  decode: (text) => (/^\d{1,4}$/.test(text) ? Number(text) : undefined),
+  samples: [0, 1, 9999],
+};
+
+/** One of a few values, each sent as a short code. */
+export function codeField<T extends string>(codes: Readonly<Record<T, string>>): Field<T> {
+  const byCode = new Map(Object.entries(codes).map(([value, code]) => [code as string, value as T]));
+  return {
+    encode: (value) => codes[value],
+    decode: (text) => byCode.get(text),
+    samples: [...byCode.values()],
+  };
+}
+
+/** One of a zod enum's values, sent as itself. */
+export function enumField<T extends string>(schema: z.ZodEnum<Record<string, T>>): Field<T> {
+  return {
+    samples: schema.options as T[],
+    encode: (value) => value,
+    decode: (text) => {
+      const parsed = schema.safeParse(text);
+      return parsed.success ? parsed.data : undefined;
+    },
+  };
+}
+
+export type Fields<P> = { readonly [K in keyof P]: Field<P[K]> };
+
+export const MAX_ACTION_BYTES = 64;
+
+/** A button's meaning: a short code and named values, encoded as `code:value:value`. */
+export interface ActionCodec<P> {
+  readonly code: string;
+  readonly fields: Fields<P>;
+  encode(payload: P): string;
+  decode(parts: readonly string[]): P | undefined;
+  button(label: Text, payload: P, opensPrivateFor?: string): Button;
+}
+
+export function actionCodec<P extends Record<string, unknown>>(
+  code: string,
+  fields: Fields<P>,
+): ActionCodec<P> {
+  if (!/^[a-z]{1,4}$/.test(code)) throw new Error(`Action code ${code} must be 1-4 lowercase letters.`);
+  const names = Object.keys(fields) as (keyof P & string)[];
+  function encode(payload: P): string {
+    const data = [code, ...names.map((name) => fields[name].encode(payload[name]))].join(":");
+    if (Buffer.byteLength(data) > MAX_ACTION_BYTES) throw new Error(`Action data too long: ${data}`);
+    return data;
+  }
+  return {
+    code,
+    fields,
+    encode,
+    decode(parts) {
+      if (parts.length !== names.length) return undefined;
+      const payload: Record<string, unknown> = {};
+      for (const [index, name] of names.entries()) {
+        const value = fields[name].decode(parts[index] ?? "");
+        if (value === undefined) return undefined;
+        payload[name] = value;
+      }
+      return payload as P;
+    },
+    button(label, payload, opensPrivateFor) {
+      const button: Button = { label, data: encode(payload) };
+      if (opensPrivateFor !== undefined) button.opensPrivateFor = opensPrivateFor;
+      return button;
+    },
+  };
+}
+
+/** Splits button data into its code and values; undefined for anything that cannot be ours. */
+export function splitActionData(data: string): { code: string; parts: string[] } | undefined {
+  if (data.length === 0 || Buffer.byteLength(data) > MAX_ACTION_BYTES) return undefined;
+  const [code = "", ...parts] = data.split(":");
+  return { code, parts };
+}
+
+export const ActionData = z.string().min(1).max(MAX_ACTION_BYTES);

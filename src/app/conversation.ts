@@ -1,47 +1,17 @@
 import { z } from "zod";
-import { Attachment, GeoPoint, RequestKind } from "../domain/model.js";
 
-export const DraftRequest = z.object({
-  step: z.enum(["kind", "category", "text", "extras"]),
-  villageId: z.string(),
-  requesterId: z.string(),
-  kind: RequestKind.optional(),
-  categoryId: z.string().optional(),
-  text: z.string().optional(),
-  attachments: z.array(Attachment),
-  location: GeoPoint.optional(),
+/** A question the bot asked and waits for an answer to: the step's name and what it remembers. */
+export const PendingStep = z.object({
+  name: z.string().min(1).max(64),
+  data: z.unknown(),
 });
-export type DraftRequest = z.infer<typeof DraftRequest>;
+export type PendingStep = z.infer<typeof PendingStep>;
 
-/** A typed answer the bot is waiting for, and what it is for. */
-export const Awaiting = z.object({
-  type: z.enum([
-    "progress",
-    "resolve",
-    "extend",
-    "decline",
-    "merge",
-    "rate_reason",
-    "member_rename",
-    "household_rename",
-    "add_member",
-    "add_household",
-    "import_roster",
-    "setup_village",
-    "setup_town",
-    "setup_code",
-  ]),
-  targetId: z.string().optional(),
-  /** Answers collected so far by a multi-step form (village setup). */
-  answers: z.record(z.string(), z.string()).optional(),
-});
-export type Awaiting = z.infer<typeof Awaiting>;
-
-/** Per private chat: an unfinished request form or a question waiting for a typed answer. */
+/** Per private chat: the steps waiting for an answer, the one asked last at the end. */
 export const Conversation = z.object({
   key: z.string(),
   updatedAt: z.string(),
-  draft: DraftRequest.optional(),
-  awaiting: Awaiting.optional(),
+  /** Absent in conversations stored before steps existed: those start afresh. */
+  steps: z.array(PendingStep).max(4).default([]),
 });
 export type Conversation = z.infer<typeof Conversation>;

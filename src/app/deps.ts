@@ -1,9 +1,10 @@
 import type { WorkingCalendar } from "../domain/calendar.js";
 import type { DeadlinePolicy } from "../domain/deadlines.js";
-import type { ChannelName, Language, Member } from "../domain/model.js";
+import type { ChannelName, Language, Member, Village } from "../domain/model.js";
 import type { Deadlines } from "../domain/request.js";
 import type { OutgoingMessage } from "./messages.js";
 import type { Clock, DeliveryTarget, Store, Transaction } from "./ports.js";
+import { Bindings, Villages } from "./tables.js";
 
 export interface Deps {
   store: Store;
@@ -22,6 +23,11 @@ export interface Unit {
   now: Date;
 }
 
+/** Runs work in its own unit of work, for jobs, scripts and tests that skip the chat. */
+export async function inUnit<T>(deps: Deps, work: (unit: Unit) => Promise<T>): Promise<T> {
+  return deps.store.transaction((tx) => work({ deps, tx, now: deps.clock.now() }));
+}
+
 export function deadlinesOf(deps: Deps): Deadlines {
   return { policy: deps.policy, calendar: deps.calendar };
 }
@@ -32,6 +38,11 @@ export function localPrivateChat(memberId: string): string {
 
 export function localGroupChat(villageId: string): string {
   return `group-${villageId}`;
+}
+
+/** The village whose local group chat this is; every village has one, bound to it from the start. */
+export function villageOfLocalGroup(chatId: string): string | undefined {
+  return chatId.startsWith("group-") ? chatId.slice("group-".length) : undefined;
 }
 
 /** A member's private chat on the channel they last used, else on a platform, else in the local chat. */
@@ -52,9 +63,9 @@ export function tell(unit: Unit, member: Member, message: OutgoingMessage): void
 
 /** Posts to every chat the village's group lives in: its bound groups and the local group. */
 export async function tellGroup(unit: Unit, villageId: string, message: OutgoingMessage): Promise<void> {
-  const village = await unit.tx.getVillage(villageId);
+  const village = await unit.tx.get(Villages, villageId);
   const language = village?.language ?? unit.deps.defaultLanguage;
-  for (const binding of await unit.tx.listBindings(villageId)) {
+  for (const binding of await unit.tx.find(Bindings, "village", villageId)) {
     if (unit.deps.channels.includes(binding.channel)) {
       unit.tx.enqueue({ channel: binding.channel, chatId: binding.chatId, language, villageId }, message);
     }
@@ -62,4 +73,11 @@ export async function tellGroup(unit: Unit, villageId: string, message: Outgoing
   if (unit.deps.channels.includes("local")) {
     unit.tx.enqueue({ channel: "local", chatId: localGroupChat(villageId), language, villageId }, message);
   }
+}
+
+/** The village of a stored member or request; its absence is a bug, not a refusal. */
+export async function villageOf(unit: Unit, villageId: string): Promise<Village> {
+  const village = await unit.tx.get(Villages, villageId);
+  if (village === undefined) throw new Error(`village ${villageId} missing for a stored record`);
+  return village;
 }

@@ -1,29 +1,22 @@
 import { z } from "zod";
 import { ChannelName } from "../domain/model.js";
 
-export const COMMANDS = [
-  "start",
-  "help",
-  "request",
-  "my",
-  "work",
-  "lang",
-  "setup",
-  "stats",
-  "cancel",
-  "roster",
-] as const;
-export const Command = z.enum(COMMANDS);
-export type Command = z.infer<typeof Command>;
-
 /** Longest free text the bot takes in one message; longer text is refused, never cut. */
 export const MAX_INBOUND_TEXT = 4096;
+/** Longest caption kept with a photo: the same as text the bot takes. */
+export const MAX_CAPTION = MAX_INBOUND_TEXT;
+
+export const CommandName = z.string().regex(/^[a-z0-9_]{1,32}$/);
 
 export const InboundInput = z.discriminatedUnion("type", [
-  z.object({ type: z.literal("command"), command: Command, args: z.string().max(256).optional() }),
+  z.object({ type: z.literal("command"), command: CommandName, args: z.string().max(256).optional() }),
   z.object({ type: z.literal("text"), text: z.string().min(1) }),
   z.object({ type: z.literal("button"), data: z.string().min(1).max(256) }),
-  z.object({ type: z.literal("photo"), fileRef: z.string().min(1).max(512), caption: z.string().optional() }),
+  z.object({
+    type: z.literal("photo"),
+    fileRef: z.string().min(1).max(512),
+    caption: z.string().max(MAX_CAPTION).optional(),
+  }),
   z.object({ type: z.literal("voice"), fileRef: z.string().min(1).max(512) }),
   z.object({
     type: z.literal("location"),

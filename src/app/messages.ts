@@ -1,18 +1,14 @@
-import type { Attachment, GeoPoint, LocalizedName } from "../domain/model.js";
-import type { MessageKey } from "../i18n/index.js";
-import type { Action } from "./actions.js";
+import type { Attachment, GeoPoint } from "../domain/model.js";
+import type { Text } from "./text.js";
 
-export type TextParam = string | number | Text | LocalizedName;
-
-/** A sentence to be said in the reader's language: an i18n key and its parameters. */
-export interface Text {
-  key: MessageKey;
-  params?: Record<string, TextParam>;
-}
+export type { Text, TextParam } from "./text.js";
 
 export interface Button {
   label: Text;
-  action: Action;
+  /** What pressing it does: an encoded action, at most 64 ASCII bytes (Telegram's callback_data limit). */
+  data: string;
+  /** Set when the button opens the presser's private chat for this village (a deep link on Telegram). */
+  opensPrivateFor?: string;
 }
 
 /** What a use case wants said, before any channel renders it. */
@@ -21,16 +17,10 @@ export interface OutgoingMessage {
   buttons?: Button[][];
   attachments?: Attachment[];
   location?: GeoPoint;
-}
-
-export function t(key: MessageKey, params?: Record<string, TextParam>): Text {
-  return params === undefined ? { key } : { key, params };
+  /** The message asks for typed text: the most characters the answer may have. */
+  inputMax?: number;
 }
 
 export function message(lines: Text[], buttons?: Button[][]): OutgoingMessage {
   return buttons === undefined || buttons.length === 0 ? { lines } : { lines, buttons };
-}
-
-export function button(key: MessageKey, action: Action, params?: Record<string, TextParam>): Button {
-  return { label: t(key, params), action };
 }

@@ -1,16 +1,6 @@
-import type {
-  ChannelName,
-  GroupBinding,
-  Household,
-  Identity,
-  Language,
-  Member,
-  ServiceRequest,
-  Town,
-  Village,
-} from "../domain/model.js";
-import type { Conversation } from "./conversation.js";
+import type { ChannelName, Language } from "../domain/model.js";
 import type { OutgoingMessage } from "./messages.js";
+import type { AnyTable, Table } from "./tables.js";
 
 export interface Clock {
   now(): Date;
@@ -40,46 +30,27 @@ export interface OutboxEntry {
 }
 
 /**
- * One unit of work: reads see the unit's own writes; writes are staged and committed together when the
- * unit's function returns, or dropped when it throws.
+ * One unit of work over declared tables (see `defineTable`): reads see the unit's own writes; writes are
+ * staged and committed together when the unit's function returns, or dropped when it throws.
+ *
+ * @example
+ * await store.transaction(async (tx) => {
+ *   const member = await tx.get(Members, "m1");
+ *   if (member !== undefined) tx.put(Members, { ...member, name: "张三" });
+ * });
  */
 export interface Transaction {
-  nextId(kind: "town" | "village" | "member" | "household"): Promise<string>;
-
-  getTown(id: string): Promise<Town | undefined>;
-  listTowns(): Promise<Town[]>;
-  putTown(town: Town): void;
-
-  getVillage(id: string): Promise<Village | undefined>;
-  listVillages(): Promise<Village[]>;
-  putVillage(village: Village): void;
-
-  getMember(id: string): Promise<Member | undefined>;
-  findMemberByIdentity(identity: Identity): Promise<Member | undefined>;
-  listMembers(villageId: string): Promise<Member[]>;
-  putMember(member: Member): void;
-
-  getHousehold(id: string): Promise<Household | undefined>;
-  listHouseholds(villageId: string): Promise<Household[]>;
-  putHousehold(household: Household): void;
-  deleteHousehold(id: string): void;
-
-  getBinding(channel: ChannelName, chatId: string): Promise<GroupBinding | undefined>;
-  listBindings(villageId: string): Promise<GroupBinding[]>;
-  putBinding(binding: GroupBinding): void;
-  deleteBinding(channel: ChannelName, chatId: string): void;
-
-  getRequest(id: string): Promise<ServiceRequest | undefined>;
-  /** Requests still being worked on or waiting for a rating (submitted, accepted, in progress, resolved). */
-  listActiveRequests(villageId: string): Promise<ServiceRequest[]>;
-  listRequestsOf(villageId: string, requesterId: string): Promise<ServiceRequest[]>;
-  /** The next free sequence number of a village's requests in a year, starting at 1. */
-  nextRequestSeq(villageId: string, year: number): Promise<number>;
-  putRequest(request: ServiceRequest): void;
-
-  getConversation(key: string): Promise<Conversation | undefined>;
-  putConversation(conversation: Conversation): void;
-  deleteConversation(key: string): void;
+  get<T, I extends string>(table: Table<T, I>, key: string): Promise<T | undefined>;
+  /** The records an index finds under a value, in key order of first storing. */
+  find<T, I extends string>(table: Table<T, I>, index: I, value: string): Promise<T[]>;
+  /** Every record of a table; meant for small resident tables. */
+  all<T, I extends string>(table: Table<T, I>): Promise<T[]>;
+  put<T, I extends string>(table: Table<T, I>, record: T): void;
+  delete<T, I extends string>(table: Table<T, I>, key: string): void;
+  /** A fresh id for a table that declares `ids`: its prefix and a number never handed out before. */
+  nextId(table: AnyTable): Promise<string>;
+  /** The next number of a named sequence, from 1 (see `Table.sequence`). */
+  nextNumber(sequence: string): Promise<number>;
 
   /** Inbound event ids already handled (bounded memory of recent ones). */
   hasProcessed(eventKey: string): Promise<boolean>;
@@ -93,10 +64,21 @@ export interface Store {
   close(): Promise<void>;
 }
 
+/** Opens a store for these tables (lowdb needs them to read its files, memory to index them). */
+export type OpenStore = (tables: readonly AnyTable[]) => Promise<Store & Outbox>;
+
 /** The dispatcher's view of the persisted outgoing messages. */
 export interface Outbox {
   due(now: Date, limit: number): Promise<OutboxEntry[]>;
   markSent(id: string): Promise<void>;
   /** Schedules another try at `retryAt`, or gives the entry up when `retryAt` is undefined. */
   markFailed(id: string, error: string, retryAt: Date | undefined): Promise<void>;
+}
+
+/** Timed work: runs each job at the times its cron expression names, in the app's time zone. */
+export interface Schedule {
+  /** Registers a job; `run` gets the instant it was due. Jobs also run once at start, to catch up. */
+  add(name: string, cron: string, run: (now: Date) => Promise<void>): void;
+  start(): Promise<void>;
+  stop(): Promise<void>;
 }

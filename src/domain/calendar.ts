@@ -1,20 +1,37 @@
 import { z } from "zod";
 
-/** Statutory holidays and make-up workdays (调休), as local dates YYYY-MM-DD. */
+function isCalendarDate(text: string): boolean {
+  const date = new Date(`${text}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === text;
+}
+
+const LocalDateText = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, "dates are written YYYY-MM-DD")
+  .refine(isCalendarDate, "no such date");
+
+/**
+ * Statutory holidays and make-up workdays (调休), as local dates YYYY-MM-DD, and the years whose official
+ * arrangement they carry in full. A year not listed counts Monday to Friday plus whatever dates are given.
+ */
 export const HolidayCalendar = z.object({
-  holidays: z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/)),
-  workdays: z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/)),
+  holidays: z.array(LocalDateText),
+  workdays: z.array(LocalDateText),
+  years: z.array(z.number().int().min(2000).max(2100)).optional(),
 });
 export type HolidayCalendar = z.infer<typeof HolidayCalendar>;
 
 export interface WorkingCalendar {
   readonly timeZone: string;
   isWorkingDay(localDate: string): boolean;
+  /** True when the data carries the official arrangement (holidays and make-up workdays) for the year. */
+  covers(year: number): boolean;
 }
 
-export function workingCalendar(timeZone: string, holidays: HolidayCalendar): WorkingCalendar {
-  const off = new Set(holidays.holidays);
-  const on = new Set(holidays.workdays);
+export function workingCalendar(timeZone: string, data: HolidayCalendar): WorkingCalendar {
+  const off = new Set(data.holidays);
+  const on = new Set(data.workdays);
+  const years = new Set(data.years ?? []);
   return {
     timeZone,
     isWorkingDay(localDate) {
@@ -23,7 +40,23 @@ export function workingCalendar(timeZone: string, holidays: HolidayCalendar): Wo
       const weekday = new Date(`${localDate}T00:00:00Z`).getUTCDay();
       return weekday !== 0 && weekday !== 6;
     },
+    covers(year) {
+      return years.has(year);
+    },
   };
+}
+
+/**
+ * The years whose official arrangement is missing and that the secretary must be told about: the current
+ * year, and from December on the next one too. `today` is the local date, YYYY-MM-DD.
+ */
+export function calendarGaps(calendar: WorkingCalendar, today: string): number[] {
+  const year = Number(today.slice(0, 4));
+  const month = Number(today.slice(5, 7));
+  const gaps: number[] = [];
+  if (!calendar.covers(year)) gaps.push(year);
+  if (month === 12 && !calendar.covers(year + 1)) gaps.push(year + 1);
+  return gaps;
 }
 
 const formatters = new Map<string, Intl.DateTimeFormat>();

@@ -101,6 +101,7 @@ export type Rating = z.infer<typeof Rating>;
 export const TimelineAction = z.enum([
   "submitted",
   "accepted",
+  "assigned",
   "progress",
   "resolved",
   "rated",
@@ -113,6 +114,13 @@ export const TimelineAction = z.enum([
 ]);
 export type TimelineAction = z.infer<typeof TimelineAction>;
 
+export const Attachment = z.object({
+  type: z.enum(["photo", "voice"]),
+  channel: ChannelName,
+  fileRef: z.string().max(512),
+});
+export type Attachment = z.infer<typeof Attachment>;
+
 export const TimelineEntry = z.object({
   at: z.string(),
   by: z.string(),
@@ -121,15 +129,10 @@ export const TimelineEntry = z.object({
   ownerId: z.string().optional(),
   rating: Rating.optional(),
   relatedId: z.string().optional(),
+  /** Photos or voice sent with a progress note or a resolution. */
+  attachments: z.array(Attachment).optional(),
 });
 export type TimelineEntry = z.infer<typeof TimelineEntry>;
-
-export const Attachment = z.object({
-  type: z.enum(["photo", "voice"]),
-  channel: ChannelName,
-  fileRef: z.string().max(512),
-});
-export type Attachment = z.infer<typeof Attachment>;
 
 export const GeoPoint = z.object({
   lat: z.number().min(-90).max(90),

@@ -94,6 +94,7 @@ function firstResponse(request: ServiceRequest, at: string): Partial<ServiceRequ
   return request.respondedAt === undefined ? { respondedAt: at } : {};
 }
 
+/** The owner takes it (接单), or the secretary assigns it (派单). */
 export function accept(request: ServiceRequest, by: string, ownerId: string, now: Date): Transition {
   if (request.state !== "submitted") {
     return refuse(
@@ -104,27 +105,51 @@ export function accept(request: ServiceRequest, by: string, ownerId: string, now
   return ok(
     withEntry(
       request,
-      { at, by, action: "accepted", ownerId },
+      { at, by, action: by === ownerId ? "accepted" : "assigned", ownerId },
       { state: "accepted", ownerId, ...firstResponse(request, at) },
     ),
   );
 }
 
-export function addProgress(request: ServiceRequest, by: string, note: string, now: Date): Transition {
+function noteEntry(
+  at: string,
+  by: string,
+  action: "progress" | "resolved",
+  note: string,
+  attachments: readonly Attachment[],
+): TimelineEntry {
+  const entry: TimelineEntry = { at, by, action, note };
+  if (attachments.length > 0) entry.attachments = [...attachments];
+  return entry;
+}
+
+export function addProgress(
+  request: ServiceRequest,
+  by: string,
+  note: string,
+  now: Date,
+  attachments: readonly Attachment[] = [],
+): Transition {
   if (request.state === "submitted") return refuse("not_accepted");
   if (request.state !== "accepted" && request.state !== "in_progress") return refuse("not_open");
   if (note.trim() === "") return refuse("reason_required");
-  return ok(
-    withEntry(request, { at: now.toISOString(), by, action: "progress", note }, { state: "in_progress" }),
-  );
+  const entry = noteEntry(now.toISOString(), by, "progress", note, attachments);
+  return ok(withEntry(request, entry, { state: "in_progress" }));
 }
 
-export function resolve(request: ServiceRequest, by: string, note: string, now: Date): Transition {
+export function resolve(
+  request: ServiceRequest,
+  by: string,
+  note: string,
+  now: Date,
+  attachments: readonly Attachment[] = [],
+): Transition {
   if (request.state === "submitted") return refuse("not_accepted");
   if (request.state !== "accepted" && request.state !== "in_progress") return refuse("not_open");
   if (note.trim() === "") return refuse("reason_required");
   const at = now.toISOString();
-  return ok(withEntry(request, { at, by, action: "resolved", note }, { state: "resolved", resolvedAt: at }));
+  const entry = noteEntry(at, by, "resolved", note, attachments);
+  return ok(withEntry(request, entry, { state: "resolved", resolvedAt: at }));
 }
 
 /** 满意 and 基本满意 close the request; 不满意 reopens it with a fresh window of its class. */
@@ -239,4 +264,17 @@ export function extend(
       { extended: true, resolveBy: resolveBy.toISOString() },
     ),
   );
+}
+
+/** Still to be worked on: not yet resolved, declined or merged. */
+export function isOpen(request: ServiceRequest): boolean {
+  return request.state === "submitted" || request.state === "accepted" || request.state === "in_progress";
+}
+
+/** A tracking number as typed by someone: `df-2026-42` reads as DF-2026-0042. */
+export function parseTrackingNumber(typed: string): string | undefined {
+  const match = /^\s*([A-Za-z]{2,4})\s*-\s*(\d{4})\s*-\s*(\d{1,6})\s*$/.exec(typed);
+  if (match === null) return undefined;
+  const [, code = "", year = "", seq = ""] = match;
+  return trackingNumber(code.toUpperCase(), Number(year), Number(seq));
 }

@@ -1,16 +1,8 @@
 import type { Language } from "../domain/model.js";
 
-/** Words only the Telegram channel says: command menus and checks done before the app sees an update. */
+/** Words only the Telegram channel says: checks done before the app sees an update. */
 export const telegramText = {
   "zh-CN": {
-    "command.start": "开始 / 主菜单",
-    "command.help": "帮助",
-    "command.request": "提诉求、微心愿",
-    "command.my": "我的诉求",
-    "command.lang": "切换语言 Language",
-    "command.cancel": "取消正在填写的内容",
-    "command.stats": "本村诉求红黄绿灯",
-    "command.setup": "把本群绑定到村（限群管理员）",
     "join.not_in_group": "我没能核实您是本村群的成员。请在您所在的村群里点“提诉求”按钮，再按“开始”。",
     "setup.admins_only": "只有本群管理员可以用 /setup 把本群绑定到村。",
     "setup.anonymous_admin": "您正以匿名管理员身份发言，我无法核实身份。请先关闭匿名再发送 /setup。",
@@ -20,14 +12,6 @@ export const telegramText = {
     "private.fallback_button": "💬 打开私聊",
   },
   en: {
-    "command.start": "Start / main menu",
-    "command.help": "Help",
-    "command.request": "Send a request or a micro-wish",
-    "command.my": "My requests",
-    "command.lang": "Language 语言",
-    "command.cancel": "Cancel what you are filling in",
-    "command.stats": "Open requests and lights of this village",
-    "command.setup": "Link this group to a village (group admins)",
     "join.not_in_group":
       "I could not check that you are in your village group. Please tap “Send a request” inside your village group, then “Start”.",
     "setup.admins_only": "Only an admin of this group can link it to a village with /setup.",

@@ -1,27 +1,13 @@
-import type { z } from "zod";
-import { Conversation } from "../app/conversation.js";
 import type { OutgoingMessage } from "../app/messages.js";
 import type { Clock, DeliveryTarget, Outbox, OutboxEntry, Store, Transaction } from "../app/ports.js";
+import type { AnyTable, Table } from "../app/tables.js";
 import {
-  type ChannelName,
-  GroupBinding,
-  Household,
-  type Identity,
-  Member,
-  ServiceRequest,
-  Town,
-  Village,
-} from "../domain/model.js";
-import {
-  ACTIVE_STATES,
-  bindingKey,
   DeliveryTargetSchema,
-  type IdKind,
-  identityKey,
+  indexValues,
   type Op,
+  OUTBOX_COUNTER,
   outboxId,
-  requesterKey,
-  seqKey,
+  type TableState,
   type Tables,
 } from "./tables.js";
 
@@ -54,15 +40,8 @@ export const noPersistence: Persistence = {
 
 export const systemClock: Clock = { now: () => new Date() };
 
-const ID_PREFIX: Record<Exclude<IdKind, "outbox">, string> = {
-  town: "t",
-  village: "v",
-  member: "m",
-  household: "h",
-};
-
 const REMOVED = Symbol("removed");
-type Staged<T> = T | typeof REMOVED;
+type Staged = unknown;
 
 /** Runs tasks one after another; a failed task does not stop the ones behind it. */
 class SerialQueue {
@@ -75,229 +54,122 @@ class SerialQueue {
   }
 }
 
-function copy<T>(schema: z.ZodType<T>, value: T): T {
-  return schema.parse(value);
-}
-
-/** Staged puts and deletes of one kind of record, by key, in the order first touched. */
-class Changes<T> {
-  readonly staged = new Map<string, Staged<T>>();
+/** One table's staged puts and deletes, by key, in the order first touched. */
+class Changes {
+  readonly staged = new Map<string, Staged>();
 
   constructor(
-    private readonly schema: z.ZodType<T>,
-    private readonly committed: ReadonlyMap<string, T>,
+    private readonly state: TableState,
+    private readonly tables: Tables,
   ) {}
 
-  put(key: string, value: T): void {
-    this.staged.set(key, copy(this.schema, value));
+  get table(): AnyTable {
+    return this.state.table;
+  }
+
+  put(record: unknown): void {
+    const copy = this.table.schema.parse(record);
+    this.staged.set(this.table.key(copy), copy);
   }
 
   remove(key: string): void {
     this.staged.set(key, REMOVED);
   }
 
-  get(key: string): T | undefined {
-    const value = this.current(key);
-    return value === undefined ? undefined : copy(this.schema, value);
+  async get(key: string): Promise<unknown> {
+    const value = this.staged.has(key) ? this.staged.get(key) : await this.tables.get(this.table, key);
+    return value === REMOVED || value === undefined ? undefined : this.table.schema.parse(value);
   }
 
-  /** The committed records under `keys` with staged changes laid over them, plus staged records that `keep` wants. */
-  list(keys: Iterable<string>, keep: (value: T) => boolean, committed = this.committed): T[] {
-    const result: T[] = [];
+  /** The committed records under `keys` with staged changes laid over them, plus staged records `keep` wants. */
+  async list(keys: Iterable<string>, keep: (record: unknown) => boolean): Promise<unknown[]> {
+    const all = [...keys];
+    const committed = await Promise.all(
+      all.map((key) => (this.staged.has(key) ? undefined : this.tables.get(this.table, key))),
+    );
+    const result: unknown[] = [];
     const seen = new Set<string>();
-    for (const key of keys) {
+    all.forEach((key, at) => {
       seen.add(key);
-      const value = this.staged.has(key) ? this.current(key) : committed.get(key);
-      if (value !== undefined && keep(value)) result.push(copy(this.schema, value));
-    }
+      const value = this.staged.has(key) ? this.staged.get(key) : committed[at];
+      if (value !== REMOVED && value !== undefined && keep(value))
+        result.push(this.table.schema.parse(value));
+    });
     for (const [key, value] of this.staged) {
-      if (!seen.has(key) && value !== REMOVED && keep(value)) result.push(copy(this.schema, value));
+      if (!seen.has(key) && value !== REMOVED && keep(value)) result.push(this.table.schema.parse(value));
     }
     return result;
   }
 
-  private current(key: string): T | undefined {
-    const value = this.staged.get(key);
-    if (value === REMOVED) return undefined;
-    return value ?? this.committed.get(key);
+  has(key: string): boolean {
+    return this.staged.has(key) ? this.staged.get(key) !== REMOVED : this.state.entries.has(key);
   }
 }
 
 class Unit implements Transaction {
-  private readonly towns: Changes<Town>;
-  private readonly villages: Changes<Village>;
-  private readonly members: Changes<Member>;
-  private readonly households: Changes<Household>;
-  private readonly bindings: Changes<GroupBinding>;
-  private readonly conversations: Changes<Conversation>;
-  private readonly requests: Changes<ServiceRequest>;
+  private readonly changes = new Map<string, Changes>();
   private readonly processed = new Set<string>();
   private readonly outgoing: { target: DeliveryTarget; message: OutgoingMessage }[] = [];
-  private readonly counters = new Map<IdKind, number>();
-  private readonly seqs = new Map<string, { villageId: string; year: number; n: number }>();
+  private readonly counters = new Map<string, number>();
   private open = true;
 
-  constructor(private readonly tables: Tables) {
-    this.towns = new Changes(Town, tables.towns);
-    this.villages = new Changes(Village, tables.villages);
-    this.members = new Changes(Member, tables.members.byKey);
-    this.households = new Changes(Household, tables.households.byKey);
-    this.bindings = new Changes(GroupBinding, tables.bindings.byKey);
-    this.conversations = new Changes(Conversation, tables.conversations);
-    this.requests = new Changes(ServiceRequest, new Map());
+  constructor(private readonly tables: Tables) {}
+
+  async get<T, I extends string>(table: Table<T, I>, key: string): Promise<T | undefined> {
+    return (await this.of(table).get(key)) as T | undefined;
   }
 
-  async nextId(kind: Exclude<IdKind, "outbox">): Promise<string> {
+  async find<T, I extends string>(table: Table<T, I>, index: I, value: string): Promise<T[]> {
+    const of = table.indexes[index];
+    const keep = (record: unknown) => indexValues(of(record as T)).includes(value);
+    const keys = this.tables.state(table).keysOf(index, value);
+    return (await this.of(table).list(keys, keep)) as T[];
+  }
+
+  async all<T, I extends string>(table: Table<T, I>): Promise<T[]> {
+    return (await this.of(table).list(this.tables.state(table).entries.keys(), () => true)) as T[];
+  }
+
+  put<T, I extends string>(table: Table<T, I>, record: T): void {
     this.assertOpen();
-    const taken: ReadonlyMap<string, unknown> = {
-      town: this.tables.towns,
-      village: this.tables.villages,
-      member: this.tables.members.byKey,
-      household: this.tables.households.byKey,
-    }[kind];
-    let n = this.counters.get(kind) ?? this.tables.counter(kind);
+    this.of(table).put(record);
+  }
+
+  delete<T, I extends string>(table: Table<T, I>, key: string): void {
+    this.assertOpen();
+    this.of(table).remove(key);
+  }
+
+  async nextId(table: AnyTable): Promise<string> {
+    this.assertOpen();
+    const ids = table.ids;
+    if (ids === undefined) throw new Error(`Table ${table.name} does not declare ids.`);
+    const changes = this.of(table);
+    let n = this.counters.get(ids.counter) ?? this.tables.counter(ids.counter);
     let id: string;
     do {
       n += 1;
-      id = `${ID_PREFIX[kind]}${n}`;
-    } while (taken.has(id));
-    this.counters.set(kind, n);
+      id = `${ids.prefix}${n}`;
+    } while (changes.has(id));
+    this.counters.set(ids.counter, n);
     return id;
   }
 
-  async getTown(id: string): Promise<Town | undefined> {
-    return this.towns.get(id);
-  }
-
-  async listTowns(): Promise<Town[]> {
-    return this.towns.list(this.tables.towns.keys(), () => true);
-  }
-
-  putTown(town: Town): void {
+  async nextNumber(sequence: string): Promise<number> {
     this.assertOpen();
-    this.towns.put(town.id, town);
-  }
-
-  async getVillage(id: string): Promise<Village | undefined> {
-    return this.villages.get(id);
-  }
-
-  async listVillages(): Promise<Village[]> {
-    return this.villages.list(this.tables.villages.keys(), () => true);
-  }
-
-  putVillage(village: Village): void {
-    this.assertOpen();
-    this.villages.put(village.id, village);
-  }
-
-  async getMember(id: string): Promise<Member | undefined> {
-    return this.members.get(id);
-  }
-
-  async findMemberByIdentity(identity: Identity): Promise<Member | undefined> {
-    const matches = (member: Member) =>
-      member.identities.some((own) => own.channel === identity.channel && own.userId === identity.userId);
-    const committedId = this.tables.memberByIdentity.get(identityKey(identity.channel, identity.userId));
-    const keys = committedId === undefined ? [] : [committedId];
-    return this.members.list(keys, matches)[0];
-  }
-
-  async listMembers(villageId: string): Promise<Member[]> {
-    return this.members.list(this.tables.members.byVillage.get(villageId), (m) => m.villageId === villageId);
-  }
-
-  putMember(member: Member): void {
-    this.assertOpen();
-    this.members.put(member.id, member);
-  }
-
-  async getHousehold(id: string): Promise<Household | undefined> {
-    return this.households.get(id);
-  }
-
-  async listHouseholds(villageId: string): Promise<Household[]> {
-    return this.households.list(
-      this.tables.households.byVillage.get(villageId),
-      (h) => h.villageId === villageId,
-    );
-  }
-
-  putHousehold(household: Household): void {
-    this.assertOpen();
-    this.households.put(household.id, household);
-  }
-
-  deleteHousehold(id: string): void {
-    this.assertOpen();
-    this.households.remove(id);
-  }
-
-  async getBinding(channel: ChannelName, chatId: string): Promise<GroupBinding | undefined> {
-    return this.bindings.get(bindingKey(channel, chatId));
-  }
-
-  async listBindings(villageId: string): Promise<GroupBinding[]> {
-    return this.bindings.list(
-      this.tables.bindings.byVillage.get(villageId),
-      (b) => b.villageId === villageId,
-    );
-  }
-
-  putBinding(binding: GroupBinding): void {
-    this.assertOpen();
-    this.bindings.put(bindingKey(binding.channel, binding.chatId), binding);
-  }
-
-  deleteBinding(channel: ChannelName, chatId: string): void {
-    this.assertOpen();
-    this.bindings.remove(bindingKey(channel, chatId));
-  }
-
-  async getRequest(id: string): Promise<ServiceRequest | undefined> {
-    return (await this.requestList([id], () => true))[0];
-  }
-
-  async listActiveRequests(villageId: string): Promise<ServiceRequest[]> {
-    const ids = this.tables.activeRequests.get(villageId);
-    return this.requestList(ids, (r) => r.villageId === villageId && ACTIVE_STATES.has(r.state));
-  }
-
-  async listRequestsOf(villageId: string, requesterId: string): Promise<ServiceRequest[]> {
-    const ids = this.tables.requestsByRequester.get(requesterKey(villageId, requesterId));
-    return this.requestList(ids, (r) => r.villageId === villageId && r.requesterId === requesterId);
-  }
-
-  async nextRequestSeq(villageId: string, year: number): Promise<number> {
-    this.assertOpen();
-    const key = seqKey(villageId, year);
-    let n = Math.max(this.seqs.get(key)?.n ?? 0, this.tables.seq(villageId, year));
-    for (const request of this.requests.staged.values()) {
-      if (request !== REMOVED && request.villageId === villageId && request.year === year)
-        n = Math.max(n, request.seq);
+    let n = this.counters.get(sequence) ?? this.tables.counter(sequence);
+    for (const changes of this.changes.values()) {
+      const of = changes.table.sequence;
+      if (of === undefined) continue;
+      for (const value of changes.staged.values()) {
+        if (value === REMOVED) continue;
+        const numbered = of(value);
+        if (numbered.name === sequence) n = Math.max(n, numbered.n);
+      }
     }
     n += 1;
-    this.seqs.set(key, { villageId, year, n });
+    this.counters.set(sequence, n);
     return n;
-  }
-
-  putRequest(request: ServiceRequest): void {
-    this.assertOpen();
-    this.requests.put(request.id, request);
-  }
-
-  async getConversation(key: string): Promise<Conversation | undefined> {
-    return this.conversations.get(key);
-  }
-
-  putConversation(conversation: Conversation): void {
-    this.assertOpen();
-    this.conversations.put(conversation.key, conversation);
-  }
-
-  deleteConversation(key: string): void {
-    this.assertOpen();
-    this.conversations.remove(key);
   }
 
   async hasProcessed(eventKey: string): Promise<boolean> {
@@ -319,37 +191,17 @@ class Unit implements Transaction {
     this.assertOpen();
     this.open = false;
     const ops: Op[] = [];
-    for (const [kind, n] of this.counters) ops.push({ t: "counter", kind, n });
-    for (const { villageId, year, n } of this.seqs.values()) ops.push({ t: "seq", villageId, year, n });
-    pushPuts(ops, this.towns, (v) => ({ t: "town", v }));
-    pushPuts(ops, this.villages, (v) => ({ t: "village", v }));
-    pushPuts(ops, this.members, (v) => ({ t: "member", v }));
-    pushPuts(
-      ops,
-      this.households,
-      (v) => ({ t: "household", v }),
-      (id) => ({ t: "household.del", id }),
-    );
-    pushPuts(
-      ops,
-      this.bindings,
-      (v) => ({ t: "binding", v }),
-      (key) => {
-        const [channel, chatId] = key.split("\u0000") as [ChannelName, string];
-        return { t: "binding.del", channel, chatId };
-      },
-    );
-    pushPuts(ops, this.requests, (v) => ({ t: "request", v }));
-    pushPuts(
-      ops,
-      this.conversations,
-      (v) => ({ t: "conversation", v }),
-      (key) => ({ t: "conversation.del", key }),
-    );
+    for (const [key, n] of this.counters) ops.push({ t: "counter", key, n });
+    for (const changes of this.changes.values()) {
+      const table = changes.table.name;
+      for (const [key, value] of changes.staged) {
+        ops.push(value === REMOVED ? { t: "del", table, key } : { t: "put", table, v: value });
+      }
+    }
     for (const key of this.processed) ops.push({ t: "processed", key });
     if (this.outgoing.length > 0) {
       const createdAt = now.toISOString();
-      let n = this.tables.counter("outbox");
+      let n = this.tables.counter(OUTBOX_COUNTER);
       for (const { target, message } of this.outgoing) {
         n += 1;
         ops.push({
@@ -357,7 +209,7 @@ class Unit implements Transaction {
           v: { id: outboxId(n), target, message, createdAt, attempts: 0, notBefore: createdAt },
         });
       }
-      ops.push({ t: "counter", kind: "outbox", n });
+      ops.push({ t: "counter", key: OUTBOX_COUNTER, n });
     }
     return ops;
   }
@@ -366,35 +218,17 @@ class Unit implements Transaction {
     this.open = false;
   }
 
-  private async requestList(ids: Iterable<string>, keep: (request: ServiceRequest) => boolean) {
-    const committed = new Map<string, ServiceRequest>();
-    const keys = [...ids];
-    await Promise.all(
-      keys.map(async (id) => {
-        const summary = this.tables.requests.get(id);
-        if (summary === undefined || this.requests.staged.has(id)) return;
-        const request = await this.tables.docs.get(summary);
-        if (request !== undefined) committed.set(id, request);
-      }),
-    );
-    const list = this.requests.list(keys, keep, committed);
-    return list.sort((a, b) => a.year - b.year || a.seq - b.seq || a.id.localeCompare(b.id));
+  private of(table: AnyTable): Changes {
+    let changes = this.changes.get(table.name);
+    if (changes === undefined) {
+      changes = new Changes(this.tables.state(table), this.tables);
+      this.changes.set(table.name, changes);
+    }
+    return changes;
   }
 
   private assertOpen(): void {
     if (!this.open) throw new Error("This unit of work has ended; use the store's transaction again.");
-  }
-}
-
-function pushPuts<T>(
-  ops: Op[],
-  changes: Changes<T>,
-  put: (value: T) => Op,
-  remove?: (key: string) => Op,
-): void {
-  for (const [key, value] of changes.staged) {
-    if (value !== REMOVED) ops.push(put(value));
-    else if (remove !== undefined) ops.push(remove(key));
   }
 }
 

@@ -1,38 +1,17 @@
 import { z } from "zod";
-import type { Conversation as ConversationType } from "../app/conversation.js";
-import { Conversation } from "../app/conversation.js";
 import type { OutgoingMessage } from "../app/messages.js";
 import type { OutboxEntry } from "../app/ports.js";
-import {
-  ChannelName,
-  GroupBinding,
-  Household,
-  Language,
-  Member,
-  type RequestState,
-  ServiceRequest,
-  Town,
-  Village,
-} from "../domain/model.js";
+import type { AnyTable, IndexValue } from "../app/tables.js";
+import { ChannelName, Language } from "../domain/model.js";
 
 /**
- * The committed state both adapters share: every record but the full request documents lives in Maps with
- * the indexes the Transaction port needs. Changes arrive only as `Op`s, the same ones the lowdb adapter
- * writes to its journal and replays at start-up, so both paths run this one piece of code.
+ * The committed state both adapters share: every declared table's keys, index values and file, and the
+ * records of resident tables (the others' records live in `Documents`). Changes arrive only as `Op`s, the
+ * same ones the lowdb adapter writes to its journal and replays at start-up, so both paths run this code.
  */
 
 export const PROCESSED_LIMIT = 10_000;
 export const DEAD_LETTER_LIMIT = 1_000;
-
-export const ACTIVE_STATES: ReadonlySet<string> = new Set<RequestState>([
-  "submitted",
-  "accepted",
-  "in_progress",
-  "resolved",
-]);
-
-export const IdKind = z.enum(["town", "village", "member", "household", "outbox"]);
-export type IdKind = z.infer<typeof IdKind>;
 
 const OutgoingMessageSchema = z.custom<OutgoingMessage>(
   (value) =>
@@ -58,73 +37,38 @@ export const OutboxEntrySchema = z.object({
   lastError: z.string().optional(),
 });
 
-/** One change to committed state: a whole record put, a record deleted, or a counter raised. */
+/** One change to committed state: a record put or deleted, a counter raised, an event or message noted. */
 export const Op = z.discriminatedUnion("t", [
-  z.object({ t: z.literal("town"), v: Town }),
-  z.object({ t: z.literal("village"), v: Village }),
-  z.object({ t: z.literal("member"), v: Member }),
-  z.object({ t: z.literal("household"), v: Household }),
-  z.object({ t: z.literal("household.del"), id: z.string() }),
-  z.object({ t: z.literal("binding"), v: GroupBinding }),
-  z.object({ t: z.literal("binding.del"), channel: ChannelName, chatId: z.string() }),
-  z.object({ t: z.literal("request"), v: ServiceRequest }),
-  z.object({ t: z.literal("conversation"), v: Conversation }),
-  z.object({ t: z.literal("conversation.del"), key: z.string() }),
+  z.object({ t: z.literal("put"), table: z.string(), v: z.unknown() }),
+  z.object({ t: z.literal("del"), table: z.string(), key: z.string() }),
+  z.object({ t: z.literal("counter"), key: z.string(), n: z.number().int().nonnegative() }),
   z.object({ t: z.literal("processed"), key: z.string() }),
   z.object({ t: z.literal("outbox"), v: OutboxEntrySchema }),
   z.object({ t: z.literal("outbox.del"), id: z.string() }),
   z.object({ t: z.literal("dead"), v: OutboxEntrySchema }),
-  z.object({ t: z.literal("counter"), kind: IdKind, n: z.number().int().nonnegative() }),
-  z.object({ t: z.literal("seq"), villageId: z.string(), year: z.number().int(), n: z.number().int() }),
 ]);
 export type Op = z.infer<typeof Op>;
 
-/** What the request index keeps of each request; the full document stays with `RequestDocs`. */
-export interface RequestSummary {
-  id: string;
-  villageId: string;
-  requesterId: string;
-  state: RequestState;
-  year: number;
-  seq: number;
+export const OUTBOX_COUNTER = "outbox";
+
+/** Where the records of tables that are not resident live: bucket files for lowdb. */
+export interface Documents {
+  get(table: AnyTable, key: string, file: string): Promise<unknown>;
+  put(table: AnyTable, key: string, record: unknown, file: string, previousFile: string | undefined): void;
+  delete(table: AnyTable, key: string, file: string): void;
 }
 
-/** Where full request documents live: a Map in memory, bucket files for lowdb. */
-export interface RequestDocs {
-  get(summary: RequestSummary): Promise<ServiceRequest | undefined>;
-  put(request: ServiceRequest, previous: RequestSummary | undefined): void;
-}
-
-/** Which persisted groups of records changed since the last time someone took this. */
+/** What changed since the last checkpoint took it. */
 export interface Dirty {
-  directory: boolean;
-  rosters: Set<string>;
-  conversations: boolean;
+  /** Files of resident tables. */
+  files: Set<string>;
+  counters: boolean;
   processed: boolean;
   outbox: boolean;
 }
 
 export function cleanDirty(): Dirty {
-  return { directory: false, rosters: new Set(), conversations: false, processed: false, outbox: false };
-}
-
-export function summarize(request: ServiceRequest): RequestSummary {
-  const { id, villageId, requesterId, state, year, seq } = request;
-  return { id, villageId, requesterId, state, year, seq };
-}
-
-export function identityKey(channel: string, userId: string): string {
-  return `${channel}\u0000${userId}`;
-}
-
-export const bindingKey = identityKey;
-
-export function seqKey(villageId: string, year: number): string {
-  return `${villageId}\u0000${year}`;
-}
-
-export function requesterKey(villageId: string, requesterId: string): string {
-  return `${villageId}\u0000${requesterId}`;
+  return { files: new Set(), counters: false, processed: false, outbox: false };
 }
 
 /** Sortable, monotonic outbox ids: o000000000001, o000000000002, ... */
@@ -155,34 +99,77 @@ export class MultiIndex {
   get(key: string): ReadonlySet<string> {
     return this.sets.get(key) ?? EMPTY;
   }
+
+  keys(): IterableIterator<string> {
+    return this.sets.keys();
+  }
 }
 
 const EMPTY: ReadonlySet<string> = new Set();
 
-/** Records by key, with the keys of each village's records. */
-export class VillageMap<T extends { villageId: string }> {
-  readonly byKey = new Map<string, T>();
-  readonly byVillage = new MultiIndex();
+export function indexValues(value: IndexValue): readonly string[] {
+  if (value === undefined) return [];
+  return typeof value === "string" ? [value] : value;
+}
 
-  /** Stores the record and returns the one it replaced. */
-  set(key: string, value: T): T | undefined {
-    const previous = this.delete(key);
-    this.byKey.set(key, value);
-    this.byVillage.add(value.villageId, key);
-    return previous;
+interface Entry {
+  file: string;
+  /** Per index, in the table's index order: the values the record is found under. */
+  values: (readonly string[])[];
+}
+
+/** One table's committed keys, indexes and (when resident) records. */
+export class TableState {
+  readonly entries = new Map<string, Entry>();
+  readonly byFile = new MultiIndex();
+  readonly records: Map<string, unknown> | undefined;
+  private readonly indexNames: string[];
+  private readonly indexes: MultiIndex[];
+
+  constructor(
+    readonly table: AnyTable,
+    resident: boolean,
+  ) {
+    this.records = resident ? new Map() : undefined;
+    this.indexNames = Object.keys(table.indexes);
+    this.indexes = this.indexNames.map(() => new MultiIndex());
   }
 
-  /** Removes the record and returns it. */
-  delete(key: string): T | undefined {
-    const previous = this.byKey.get(key);
-    if (previous === undefined) return undefined;
-    this.byKey.delete(key);
-    this.byVillage.remove(previous.villageId, key);
-    return previous;
+  keysOf(index: string, value: string): ReadonlySet<string> {
+    const at = this.indexNames.indexOf(index);
+    if (at < 0) throw new Error(`Table ${this.table.name} has no index ${index}.`);
+    return this.indexes[at]?.get(value) ?? EMPTY;
   }
 
-  ofVillage(villageId: string): T[] {
-    return [...this.byVillage.get(villageId)].flatMap((key) => this.byKey.get(key) ?? []);
+  /**
+   * Records the key under its file and index values; returns the file it was in before. A value the record
+   * keeps keeps its place, so lists stay in the order records were first stored.
+   */
+  index(key: string, record: unknown): { file: string; previous: string | undefined } {
+    const before = this.entries.get(key);
+    const file = this.table.file(record);
+    const values = Object.values(this.table.indexes).map((of) => indexValues(of(record)));
+    this.entries.set(key, { file, values });
+    if (before !== undefined && before.file !== file) this.byFile.remove(before.file, key);
+    this.byFile.add(file, key);
+    values.forEach((list, at) => {
+      for (const value of before?.values[at] ?? [])
+        if (!list.includes(value)) this.indexes[at]?.remove(value, key);
+      for (const value of list) this.indexes[at]?.add(value, key);
+    });
+    return { file, previous: before?.file };
+  }
+
+  /** Forgets the key; returns the file it was in. */
+  unindex(key: string): string | undefined {
+    const entry = this.entries.get(key);
+    if (entry === undefined) return undefined;
+    this.entries.delete(key);
+    this.byFile.remove(entry.file, key);
+    entry.values.forEach((list, at) => {
+      for (const value of list) this.indexes[at]?.remove(value, key);
+    });
+    return entry.file;
   }
 }
 
@@ -192,30 +179,49 @@ export interface Limits {
 }
 
 export class Tables {
-  readonly towns = new Map<string, Town>();
-  readonly villages = new Map<string, Village>();
-  readonly members = new VillageMap<Member>();
-  readonly households = new VillageMap<Household>();
-  readonly bindings = new VillageMap<GroupBinding>();
-  readonly conversations = new Map<string, ConversationType>();
-  readonly requests = new Map<string, RequestSummary>();
+  private readonly states = new Map<string, TableState>();
   /** Oldest first; a Set keeps insertion order, so the first value is the one to forget. */
   readonly processed = new Set<string>();
   readonly outbox = new Map<string, OutboxEntry>();
   readonly dead: OutboxEntry[] = [];
-  readonly counters = new Map<IdKind, number>();
-  readonly seqs = new Map<string, number>();
-
-  readonly memberByIdentity = new Map<string, string>();
-  readonly activeRequests = new MultiIndex();
-  readonly requestsByRequester = new MultiIndex();
-
+  readonly counters = new Map<string, number>();
   private dirty = cleanDirty();
 
+  /** With no `documents`, every table is resident (the memory adapter). */
   constructor(
-    readonly docs: RequestDocs,
+    tables: readonly AnyTable[],
+    readonly documents: Documents | undefined,
     readonly limits: Limits = { processed: PROCESSED_LIMIT, deadLetters: DEAD_LETTER_LIMIT },
-  ) {}
+  ) {
+    for (const table of tables) {
+      if (this.states.has(table.name)) throw new Error(`Table ${table.name} is declared twice.`);
+      this.states.set(table.name, new TableState(table, documents === undefined || table.resident));
+    }
+  }
+
+  get tables(): TableState[] {
+    return [...this.states.values()];
+  }
+
+  state(table: AnyTable | string): TableState {
+    const name = typeof table === "string" ? table : table.name;
+    const state = this.states.get(name);
+    if (state === undefined) throw new Error(`No table ${name} is declared.`);
+    return state;
+  }
+
+  hasTable(name: string): boolean {
+    return this.states.has(name);
+  }
+
+  /** A committed record; undefined when there is none. */
+  async get(table: AnyTable, key: string): Promise<unknown> {
+    const state = this.state(table);
+    if (state.records !== undefined) return state.records.get(key);
+    const entry = state.entries.get(key);
+    if (entry === undefined || this.documents === undefined) return undefined;
+    return this.documents.get(table, key, entry.file);
+  }
 
   /** Hands over what changed since the last call and starts a new record of changes. */
   takeDirty(): Dirty {
@@ -224,49 +230,25 @@ export class Tables {
     return dirty;
   }
 
-  counter(kind: IdKind): number {
-    return this.counters.get(kind) ?? 0;
+  /** Counters read from somewhere that will not be written again (the previous layout): write them anew. */
+  countersMoved(): void {
+    this.dirty.counters = true;
   }
 
-  seq(villageId: string, year: number): number {
-    return this.seqs.get(seqKey(villageId, year)) ?? 0;
+  counter(key: string): number {
+    return this.counters.get(key) ?? 0;
   }
 
   apply(op: Op): void {
     switch (op.t) {
-      case "town":
-        this.towns.set(op.v.id, op.v);
-        this.dirty.directory = true;
+      case "put":
+        this.put(this.state(op.table), op.v);
         return;
-      case "village":
-        this.villages.set(op.v.id, op.v);
-        this.dirty.directory = true;
+      case "del":
+        this.remove(this.state(op.table), op.key);
         return;
-      case "member":
-        this.putMember(op.v);
-        return;
-      case "household":
-        this.touchRosters(this.households.set(op.v.id, op.v), op.v);
-        return;
-      case "household.del":
-        this.touchRosters(this.households.delete(op.id));
-        return;
-      case "binding":
-        this.bindings.set(bindingKey(op.v.channel, op.v.chatId), op.v);
-        this.dirty.directory = true;
-        return;
-      case "binding.del":
-        if (this.bindings.delete(bindingKey(op.channel, op.chatId))) this.dirty.directory = true;
-        return;
-      case "request":
-        this.putRequest(op.v);
-        return;
-      case "conversation":
-        this.conversations.set(op.v.key, op.v);
-        this.dirty.conversations = true;
-        return;
-      case "conversation.del":
-        if (this.conversations.delete(op.key)) this.dirty.conversations = true;
+      case "counter":
+        this.raise(op.key, op.n);
         return;
       case "processed":
         this.markProcessed(op.key);
@@ -281,53 +263,51 @@ export class Tables {
       case "dead":
         this.addDead(op.v);
         return;
-      case "counter":
-        this.raise(this.counters, op.kind, op.n);
-        if (op.kind === "outbox") this.dirty.outbox = true;
-        else this.dirty.directory = true;
-        return;
-      case "seq":
-        this.raise(this.seqs, seqKey(op.villageId, op.year), op.n);
-        this.dirty.directory = true;
-        return;
     }
   }
 
-  /** Adds a request found on disk to the indexes without touching `docs`. */
-  indexRequest(summary: RequestSummary): void {
-    const previous = this.requests.get(summary.id);
-    if (previous !== undefined) this.unindexRequest(previous);
-    this.requests.set(summary.id, summary);
-    if (ACTIVE_STATES.has(summary.state)) this.activeRequests.add(summary.villageId, summary.id);
-    this.requestsByRequester.add(requesterKey(summary.villageId, summary.requesterId), summary.id);
-    this.raise(this.seqs, seqKey(summary.villageId, summary.year), summary.seq);
+  /** Adds a record found in a document file to the indexes, leaving `documents` alone. */
+  indexDocument(table: AnyTable, record: unknown): void {
+    const state = this.state(table);
+    state.index(table.key(record), record);
+    this.raiseFrom(table, record);
   }
 
-  private unindexRequest(summary: RequestSummary): void {
-    this.activeRequests.remove(summary.villageId, summary.id);
-    this.requestsByRequester.remove(requesterKey(summary.villageId, summary.requesterId), summary.id);
-  }
-
-  private putRequest(request: ServiceRequest): void {
-    const previous = this.requests.get(request.id);
-    this.docs.put(request, previous);
-    this.indexRequest(summarize(request));
-  }
-
-  private putMember(member: Member): void {
-    const previous = this.members.set(member.id, member);
-    this.touchRosters(previous, member);
-    for (const identity of previous?.identities ?? []) {
-      const key = identityKey(identity.channel, identity.userId);
-      if (this.memberByIdentity.get(key) === member.id) this.memberByIdentity.delete(key);
-    }
-    for (const identity of member.identities) {
-      this.memberByIdentity.set(identityKey(identity.channel, identity.userId), member.id);
+  private put(state: TableState, record: unknown): void {
+    const table = state.table;
+    const key = table.key(record);
+    const { file, previous } = state.index(key, record);
+    this.raiseFrom(table, record);
+    if (state.records !== undefined) {
+      state.records.set(key, record);
+      this.dirty.files.add(file);
+      if (previous !== undefined) this.dirty.files.add(previous);
+    } else {
+      this.documents?.put(table, key, record, file, previous);
     }
   }
 
-  private touchRosters(...records: ({ villageId: string } | undefined)[]): void {
-    for (const record of records) if (record !== undefined) this.dirty.rosters.add(record.villageId);
+  private remove(state: TableState, key: string): void {
+    const file = state.unindex(key);
+    if (file === undefined) return;
+    if (state.records !== undefined) {
+      state.records.delete(key);
+      this.dirty.files.add(file);
+    } else {
+      this.documents?.delete(state.table, key, file);
+    }
+  }
+
+  /** Keeps id counters and sequences past every stored record, so a number is never handed out twice. */
+  private raiseFrom(table: AnyTable, record: unknown): void {
+    const ids = table.ids;
+    if (ids !== undefined) {
+      const key = table.key(record);
+      const n = key.startsWith(ids.prefix) ? Number(key.slice(ids.prefix.length)) : Number.NaN;
+      if (Number.isSafeInteger(n) && n > 0) this.raise(ids.counter, n);
+    }
+    const sequence = table.sequence?.(record);
+    if (sequence !== undefined) this.raise(sequence.name, sequence.n);
   }
 
   private markProcessed(key: string): void {
@@ -350,7 +330,10 @@ export class Tables {
     this.dirty.outbox = true;
   }
 
-  private raise<K>(map: Map<K, number>, key: K, n: number): void {
-    if ((map.get(key) ?? 0) < n) map.set(key, n);
+  private raise(key: string, n: number): void {
+    if ((this.counters.get(key) ?? 0) >= n) return;
+    this.counters.set(key, n);
+    if (key === OUTBOX_COUNTER) this.dirty.outbox = true;
+    else this.dirty.counters = true;
   }
 }

@@ -1,37 +1,58 @@
 import { describe, expect, it } from "vitest";
-import { type Action, decodeAction, encodeAction } from "../../src/app/actions.js";
+import { type ActionCodec, splitActionData } from "../../src/app/actions.js";
+import { cancelAction, kernelFeature, menuAction } from "../../src/app/kernel.js";
+import { createRegistry } from "../../src/app/registry.js";
+import { FEATURES } from "../../src/features/index.js";
 
-const examples: Action[] = [
-  { type: "menu", menu: "request" },
-  { type: "draft_kind", kind: "wish" },
-  { type: "draft_category", categoryId: "roads" },
-  { type: "draft_submit" },
-  { type: "draft_cancel" },
-  { type: "proxy_for", memberId: "m12" },
-  { type: "view", requestId: "DF-2026-0042" },
-  { type: "assign", requestId: "DF-2026-0042", ownerId: "m7" },
-  { type: "rate", requestId: "DF-2026-0042", rating: "not_satisfied" },
-  { type: "lang", language: "en" },
-  { type: "member_role", memberId: "m3", role: "grid_worker" },
-  { type: "member_move", memberId: "m3", householdId: "h9" },
-  { type: "member_category", memberId: "m3", categoryId: "water" },
-  { type: "household_remove", householdId: "h9" },
-  { type: "roster_import" },
-  { type: "open_private", villageId: "v2" },
+const registry = createRegistry(FEATURES, kernelFeature);
+const codecs: ActionCodec<Record<string, unknown>>[] = [
+  ...[...registry.actions.values()].map((handler) => handler.codec),
+  menuAction,
+  cancelAction,
 ];
 
+/** Payloads that use every sample of every field at least once, longest ones together. */
+function payloads(codec: ActionCodec<Record<string, unknown>>): Record<string, unknown>[] {
+  const fields = Object.entries(codec.fields);
+  const widest = Math.max(1, ...fields.map(([, field]) => field.samples.length));
+  return Array.from({ length: widest }, (_, at) =>
+    Object.fromEntries(
+      fields.map(([name, field]) => [name, field.samples[Math.min(at, field.samples.length - 1)]]),
+    ),
+  );
+}
+
+const cases = codecs.flatMap((codec) =>
+  payloads(codec).map((payload) => ({ code: codec.code, codec, payload })),
+);
+
 describe("button actions", () => {
-  it.each(examples)("round-trips %o", (action) => {
-    expect(decodeAction(encodeAction(action))).toEqual(action);
+  it.each(cases)("round-trips $code $payload", ({ codec, payload }) => {
+    const data = codec.encode(payload);
+
+    const split = splitActionData(data);
+
+    expect([split?.code, codec.decode(split?.parts ?? [])]).toEqual([codec.code, payload]);
   });
 
-  it("fits Telegram's 64-byte callback_data with the longest ids", () => {
-    const longest: Action = {
-      type: "assign",
-      requestId: "ABCD-2026-123456",
-      ownerId: "m123456789012345678901",
-    };
-    expect(Buffer.byteLength(encodeAction(longest))).toBeLessThanOrEqual(64);
+  it.each([...registry.actions.values()].map((handler) => handler.codec.code))(
+    "finds the handler of %s from its data",
+    (code) => {
+      const codec = registry.actions.get(code)?.codec as ActionCodec<Record<string, unknown>>;
+      const [payload] = payloads(codec);
+
+      const decoded = registry.decode(codec.encode(payload ?? {}));
+
+      expect([decoded?.handler.codec.code, decoded?.payload]).toEqual([code, payload]);
+    },
+  );
+
+  it.each(cases)("fits Telegram's 64-byte callback_data: $code $payload", ({ codec, payload }) => {
+    expect(Buffer.byteLength(codec.encode(payload))).toBeLessThanOrEqual(64);
+  });
+
+  it("covers every registered action", () => {
+    expect(new Set(cases.map((c) => c.code)).size).toBe(registry.actions.size + 2);
   });
 
   it.each([
@@ -44,7 +65,17 @@ describe("button actions", () => {
     `v:${"a".repeat(70)}`,
     "k:nothing",
     "v:../etc",
+    "my:-1",
+    "l:fr",
   ])("rejects malformed data %j", (data) => {
-    expect(decodeAction(data)).toBeUndefined();
+    expect(registry.decode(data)).toBeUndefined();
+  });
+
+  it("refuses to register two actions with the same code", () => {
+    const requests = FEATURES.find((feature) => feature.name === "requests");
+    const again = { name: "again", text: kernelFeature.text, actions: requests?.actions ?? [] };
+    expect(() => createRegistry([...FEATURES, again], kernelFeature)).toThrow(
+      /action code v is declared twice/,
+    );
   });
 });

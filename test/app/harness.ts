@@ -1,12 +1,12 @@
-import { encodeAction } from "../../src/app/actions.js";
-import { handleInbound } from "../../src/app/handle.js";
+import type { App } from "../../src/app/create-app.js";
 import type { InboundInput } from "../../src/app/inbound.js";
 import type { OutgoingMessage } from "../../src/app/messages.js";
-import type { OutboxEntry } from "../../src/app/ports.js";
-import type { MessageKey } from "../../src/i18n/index.js";
-import { translate } from "../../src/i18n/index.js";
+import type { OutboxEntry, Schedule } from "../../src/app/ports.js";
+import type { WorkingCalendar } from "../../src/domain/calendar.js";
 import { createMemoryStore } from "../../src/store/memory.js";
-import { type SeededVillage, seedVillage as seedSharedVillage, testDeps } from "../support/village.js";
+import type { StagedStore } from "../../src/store/staged.js";
+import { createTestApp } from "../support/app.js";
+import { type SeededVillage, seedVillage as seedSharedVillage } from "../support/village.js";
 
 export interface Delivered {
   entry: OutboxEntry;
@@ -14,23 +14,36 @@ export interface Delivered {
 }
 
 /** An app on the in-memory store with a clock the test moves, and the local channel's chats read back. */
-export function createHarness(start = "2026-11-23T02:00:00Z") {
+export async function createHarness(
+  start = "2026-11-23T02:00:00Z",
+  options: { schedule?: Schedule; calendar?: WorkingCalendar } = {},
+) {
   let now = new Date(start);
   const clock = { now: () => now };
-  const store = createMemoryStore({ clock });
-  const deps = testDeps(store, clock, ["local"]);
+  let store: StagedStore | undefined;
+  const app: App = await createTestApp({
+    clock,
+    openStore: async (tables) => {
+      store = createMemoryStore({ tables, clock });
+      return store;
+    },
+    ...(options.schedule === undefined ? {} : { schedule: options.schedule }),
+    ...(options.calendar === undefined ? {} : { calendar: options.calendar }),
+  });
+  if (store === undefined) throw new Error("store not opened");
+  const memory = store;
   const chats = new Map<string, Delivered[]>();
   let eventSeq = 0;
 
   async function drain(): Promise<void> {
-    for (const entry of await store.due(new Date(8.64e15), 100_000)) {
+    for (const entry of await memory.due(new Date(8.64e15), 100_000)) {
       const log = chats.get(entry.target.chatId) ?? [];
       log.push({
         entry,
-        text: entry.message.lines.map((line) => translate(line, entry.target.language)).join("\n"),
+        text: entry.message.lines.map((line) => app.translate(line, entry.target.language)).join("\n"),
       });
       chats.set(entry.target.chatId, log);
-      await store.markSent(entry.id);
+      await memory.markSent(entry.id);
     }
   }
 
@@ -44,7 +57,7 @@ export function createHarness(start = "2026-11-23T02:00:00Z") {
       options.group === undefined
         ? { kind: "private" as const, chatId: userId }
         : { kind: "group" as const, chatId: options.group };
-    const outcome = await handleInbound(deps, { eventId, channel: "local", userId, chat, input });
+    const outcome = await app.handle({ eventId, channel: "local", userId, chat, input });
     await drain();
     return outcome;
   }
@@ -57,33 +70,39 @@ export function createHarness(start = "2026-11-23T02:00:00Z") {
     return messages(chatId).at(-1);
   }
 
-  /** Presses the newest button with this label that the person was shown. */
-  async function press(userId: string, label: MessageKey, options: { group?: string; chat?: string } = {}) {
-    const log = messages(options.chat ?? options.group ?? userId);
-    for (const delivered of [...log].reverse()) {
+  /** The newest button with this label key that the person was shown. */
+  function findButton(chatId: string, label: string) {
+    for (const delivered of [...messages(chatId)].reverse()) {
       for (const row of delivered.entry.message.buttons ?? []) {
         const found = row.find((button) => button.label.key === label);
-        if (found !== undefined) {
-          return send(
-            userId,
-            { type: "button", data: encodeAction(found.action) },
-            options.group === undefined ? {} : { group: options.group },
-          );
-        }
+        if (found !== undefined) return found;
       }
     }
-    throw new Error(`${userId} was never shown a button ${label}`);
+    return undefined;
   }
 
-  function buttonsOf(message: OutgoingMessage): MessageKey[] {
+  /** Presses the newest button with this label that the person was shown. */
+  async function press(userId: string, label: string, options: { group?: string; chat?: string } = {}) {
+    const found = findButton(options.chat ?? options.group ?? userId, label);
+    if (found === undefined) throw new Error(`${userId} was never shown a button ${label}`);
+    return send(
+      userId,
+      { type: "button", data: found.data },
+      options.group === undefined ? {} : { group: options.group },
+    );
+  }
+
+  function buttonsOf(message: OutgoingMessage): string[] {
     return (message.buttons ?? []).flat().map((button) => button.label.key);
   }
 
   return {
-    deps,
-    store,
+    app,
+    deps: app.deps,
+    store: memory,
     send,
     press,
+    findButton,
     messages,
     last,
     buttonsOf,
@@ -97,25 +116,25 @@ export function createHarness(start = "2026-11-23T02:00:00Z") {
   };
 }
 
-export type Harness = ReturnType<typeof createHarness>;
+export type Harness = Awaited<ReturnType<typeof createHarness>>;
 
 /** The shared test village, with everyone's welcome messages already read. */
 export async function seedVillage(h: Harness): Promise<SeededVillage> {
-  const seeded = await seedSharedVillage(h.deps);
+  const seeded = await seedSharedVillage(h.app);
   await h.drain();
   return seeded;
 }
 
 /** Walks the villager through the request form with buttons and returns the new request's number. */
 export async function fileRequest(h: Harness, villagerId: string, text = "三组路口的路灯坏了，晚上很黑") {
-  await h
-    .press(villagerId, "menu.request")
-    .catch(async () => h.send(villagerId, { type: "command", command: "request" }));
+  await h.send(villagerId, { type: "command", command: "request" });
   await h.send(villagerId, { type: "button", data: "k:problem" });
   await h.send(villagerId, { type: "button", data: "c:roads" });
   await h.send(villagerId, { type: "text", text });
-  await h.press(villagerId, "action.submit");
-  const receipt = h.messages(villagerId).find((m) => m.entry.message.lines[0]?.key === "submit.receipt");
+  await h.press(villagerId, "intake.submit");
+  const receipt = h
+    .messages(villagerId)
+    .find((m) => m.entry.message.lines[0]?.key === "requests.submit.receipt");
   const id = receipt?.entry.message.lines[0]?.params?.id;
   if (typeof id !== "string") throw new Error("no receipt");
   return id;

@@ -1,36 +1,44 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import { handleInbound } from "../../src/app/handle.js";
 import type { InboundInput } from "../../src/app/inbound.js";
+import {
+  Bindings,
+  Conversations,
+  Households,
+  identityKey,
+  Members,
+  Towns,
+  Villages,
+} from "../../src/app/tables.js";
 import { createHarness, type Harness, seedVillage } from "./harness.js";
 
 let h: Harness;
 let people: Awaited<ReturnType<typeof seedVillage>>;
 
 beforeEach(async () => {
-  h = createHarness();
+  h = await createHarness();
   people = await seedVillage(h);
 });
 
-const member = (id: string) => h.store.transaction((tx) => tx.getMember(id));
+const member = (id: string) => h.store.transaction((tx) => tx.get(Members, id));
 const roster = () =>
-  h.store.transaction(async (tx) => (await tx.listMembers(people.village.id)).filter((m) => m.active));
+  h.store.transaction(async (tx) =>
+    (await tx.find(Members, "village", people.village.id)).filter((m) => m.active),
+  );
 
 describe("roster", () => {
   it("adds a member from one typed line with role, household and phone", async () => {
-    await h
-      .press(people.secretary.id, "menu.roster")
-      .catch(() => h.send(people.secretary.id, { type: "command", command: "roster" }));
+    await h.send(people.secretary.id, { type: "command", command: "roster" });
     await h.press(people.secretary.id, "roster.add_member");
     await h.send(people.secretary.id, { type: "text", text: "孙小妹，网格员，二组1号，13800000000" });
     const added = (await roster()).find((m) => m.name === "孙小妹");
-    const household = await h.store.transaction((tx) => tx.getHousehold(added?.householdId ?? ""));
+    const household = await h.store.transaction((tx) => tx.get(Households, added?.householdId ?? ""));
     expect([added?.role, household?.name, added?.phone]).toEqual(["grid_worker", "二组1号", "13800000000"]);
   });
 
   it("keeps asking when the typed line cannot be read", async () => {
     await h.send(people.secretary.id, { type: "button", data: "ra:m" });
     const outcome = await h.send(people.secretary.id, { type: "text", text: "孙小妹，宇航员" });
-    expect([outcome.notice?.key, (await roster()).length]).toEqual(["refusal.bad_member_line", 5]);
+    expect([outcome.notice?.key, (await roster()).length]).toEqual(["roster.refusal.bad_member_line", 5]);
   });
 
   it("renames a member", async () => {
@@ -53,7 +61,7 @@ describe("roster", () => {
       data: `mr:${people.secretary.id}:v`,
     });
     expect([outcome.notice?.key, (await member(people.secretary.id))?.role]).toEqual([
-      "refusal.last_secretary",
+      "roster.refusal.last_secretary",
       "secretary",
     ]);
   });
@@ -81,7 +89,7 @@ describe("roster", () => {
   it("gives a grid worker a category and takes it back", async () => {
     await h.send(people.secretary.id, { type: "button", data: `mt:${people.otherWorker.id}:water` });
     const owns = async () =>
-      (await h.store.transaction((tx) => tx.getVillage(people.village.id)))?.categories.find(
+      (await h.store.transaction((tx) => tx.get(Villages, people.village.id)))?.categories.find(
         (c) => c.id === "water",
       )?.ownerIds;
     const after = await owns();
@@ -93,7 +101,7 @@ describe("roster", () => {
     const householdId = (await member(people.villager.id))?.householdId ?? "";
     await h.send(people.secretary.id, { type: "button", data: `hn:${householdId}` });
     await h.send(people.secretary.id, { type: "text", text: "一组3号 张家" });
-    const renamed = await h.store.transaction((tx) => tx.getHousehold(householdId));
+    const renamed = await h.store.transaction((tx) => tx.get(Households, householdId));
     await h.send(people.secretary.id, { type: "button", data: `hx:${householdId}` });
     const villager = await member(people.villager.id);
     expect([renamed?.name, villager?.active, villager?.householdId]).toEqual([
@@ -111,10 +119,10 @@ describe("roster", () => {
     const report = h.last(people.secretary.id)?.text ?? "";
     expect([report.split("\n"), (await member(people.villager.id))?.role]).toEqual([
       [
-        "名册导入完成：新增 1 人，更新 1 人，3 行没读懂。",
-        "第 3 行：姓名为空或太长",
-        "第 4 行：身份看不懂（可填：村民、网格员、书记）",
-        "第 6 行：电话格式不对",
+        "名册导入完成：新增1人，更新1人，3行没读懂。",
+        "第3行：姓名为空、太长或带看不见的字符",
+        "第4行：身份看不懂（可填：村民、网格员、书记）",
+        "第6行：电话格式不对",
       ],
       "grid_worker",
     ]);
@@ -123,7 +131,7 @@ describe("roster", () => {
   it("refuses a CSV without a name column", async () => {
     await h.send(people.secretary.id, { type: "button", data: "ri" });
     const outcome = await h.send(people.secretary.id, { type: "text", text: "foo,bar\n1,2" });
-    expect(outcome.notice?.key).toBe("refusal.csv_unreadable");
+    expect(outcome.notice?.key).toBe("roster.refusal.csv_unreadable");
   });
 
   it("keeps the roster from villagers", async () => {
@@ -139,7 +147,7 @@ describe("roster", () => {
 function telegramUser(userId: string, displayName?: string) {
   let seq = 0;
   return (input: InboundInput) =>
-    handleInbound(h.deps, {
+    h.app.handle({
       eventId: `${userId}-${++seq}`,
       channel: "telegram",
       userId,
@@ -157,10 +165,10 @@ describe("setting up and joining", () => {
     await say({ type: "text", text: "红旗镇" });
     await say({ type: "text", text: "xy" });
     const secretary = await h.store.transaction((tx) =>
-      tx.findMemberByIdentity({ channel: "telegram", userId: "777" }),
+      tx.find(Members, "identity", identityKey("telegram", "777")).then((found) => found[0]),
     );
-    const village = await h.store.transaction((tx) => tx.getVillage(secretary?.villageId ?? ""));
-    const towns = await h.store.transaction((tx) => tx.listTowns());
+    const village = await h.store.transaction((tx) => tx.get(Villages, secretary?.villageId ?? ""));
+    const towns = await h.store.transaction((tx) => tx.all(Towns));
     expect([secretary?.role, secretary?.name, village?.name, village?.code, towns.length]).toEqual([
       "secretary",
       "陈书记",
@@ -178,10 +186,10 @@ describe("setting up and joining", () => {
     const outcome = await say({ type: "text", text: "DF" });
     await say({ type: "text", text: "DFE" });
     const secretary = await h.store.transaction((tx) =>
-      tx.findMemberByIdentity({ channel: "telegram", userId: "778" }),
+      tx.find(Members, "identity", identityKey("telegram", "778")).then((found) => found[0]),
     );
     expect([outcome.notice?.key, outcome.notice?.params?.code, secretary?.role]).toEqual([
-      "refusal.code_taken",
+      "setup.refusal.code_taken",
       "DF",
       "secretary",
     ]);
@@ -190,15 +198,15 @@ describe("setting up and joining", () => {
   it("lets a stranger cancel the village setup with the cancel button", async () => {
     const say = telegramUser("779");
     await say({ type: "command", command: "setup" });
-    await say({ type: "button", data: "d:x" });
-    const conversation = await h.store.transaction((tx) => tx.getConversation("telegram:779"));
+    await say({ type: "button", data: "x" });
+    const conversation = await h.store.transaction((tx) => tx.get(Conversations, "telegram:779"));
     expect(conversation).toBeUndefined();
   });
 
   it("lets a person the channel checked join the village as a villager", async () => {
     await telegramUser("555", "马大哥")({ type: "join", villageId: people.village.id });
     const joined = await h.store.transaction((tx) =>
-      tx.findMemberByIdentity({ channel: "telegram", userId: "555" }),
+      tx.find(Members, "identity", identityKey("telegram", "555")).then((found) => found[0]),
     );
     expect([joined?.name, joined?.role, joined?.villageId]).toEqual([
       "马大哥",
@@ -211,11 +219,11 @@ describe("setting up and joining", () => {
     const villagerTry = await h.send(people.villager.id, { type: "bind_group" }, { group: "tg-group" });
     await h.send(people.secretary.id, { type: "bind_group" }, { group: "tg-group" });
     await h.send(people.villager.id, { type: "command", command: "stats" }, { group: "tg-group" });
-    const binding = await h.store.transaction((tx) => tx.getBinding("local", "tg-group"));
+    const binding = await h.store.transaction((tx) => tx.get(Bindings, "local:tg-group"));
     expect([villagerTry.notice?.key, binding?.villageId, h.last("tg-group")?.text]).toEqual([
       "refusal.not_allowed",
       people.village.id,
-      "东风村 当前在办诉求 0 件：🟢 0 件，🟡 0 件（快到期），🔴 0 件（已超期）；待评价 0 件。",
+      "东风村当前在办诉求0件：🟢0件，🟡0件（快到期），🔴0件（已超期）；办结待评价0件。",
     ]);
   });
 
@@ -240,7 +248,7 @@ describe("setting up and joining", () => {
     await h.send(people.secretary.id, { type: "button", data: "ra:h" }, { group: "tg-group" });
     expect([h.messages("tg-group").length, h.last(people.secretary.id)?.text]).toEqual([
       before,
-      "请输入户名，比如：一组3号 张家",
+      "请输入户名（最多40字），比如：一组3号 张家",
     ]);
   });
 
@@ -250,5 +258,55 @@ describe("setting up and joining", () => {
     expect(h.last(people.villager.id)?.text).toBe(
       "You have not sent any request yet. Tap “Send a request” to start.",
     );
+  });
+});
+
+describe("names that show nothing", () => {
+  beforeEach(async () => {
+    h = await createHarness();
+    people = await seedVillage(h);
+  });
+
+  it.each(["\u200b", "张\u202e三", "李\u0000四"])("refuses to rename a member to %j", async (name) => {
+    await h.send(people.secretary.id, { type: "button", data: `mn:${people.villager.id}` });
+
+    const outcome = await h.send(people.secretary.id, { type: "text", text: name });
+
+    expect([outcome.notice?.key, (await member(people.villager.id))?.name]).toEqual([
+      "roster.refusal.name_invalid",
+      "张大爷",
+    ]);
+  });
+
+  it("drops invisible characters from the name a platform reports when someone joins", async () => {
+    await h.app.handle({
+      eventId: "join-1",
+      channel: "telegram",
+      userId: "556",
+      displayName: "马\u200b大哥\u202e",
+      chat: { kind: "private", chatId: "556" },
+      input: { type: "join", villageId: people.village.id },
+    });
+
+    const joined = await h.store.transaction((tx) =>
+      tx.find(Members, "identity", identityKey("telegram", "556")),
+    );
+    expect(joined[0]?.name).toBe("马大哥");
+  });
+
+  it("says the limit of a place name when the setup answer is too long", async () => {
+    const say = (input: InboundInput) =>
+      h.app.handle({
+        eventId: `s-${Math.random()}`,
+        channel: "telegram",
+        userId: "900",
+        chat: { kind: "private", chatId: "900" },
+        input,
+      });
+    await say({ type: "command", command: "setup" });
+
+    const outcome = await say({ type: "text", text: "村".repeat(61) });
+
+    expect(outcome.notice).toEqual({ key: "refusal.text_too_long", params: { max: 60 } });
   });
 });

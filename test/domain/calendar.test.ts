@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   addWorkingDays,
+  calendarGaps,
   formatLocal,
   localDate,
   startOfLocalDay,
@@ -19,6 +20,29 @@ describe("working calendar", () => {
 
   it("treats a listed holiday as a day off and a make-up workday as a working day", () => {
     expect([shanghai.isWorkingDay("2026-10-01"), shanghai.isWorkingDay("2026-10-10")]).toEqual([false, true]);
+  });
+
+  it("covers the years its data lists", () => {
+    const calendar = workingCalendar("Asia/Shanghai", { holidays: [], workdays: [], years: [2026] });
+    expect([calendar.covers(2026), calendar.covers(2027)]).toEqual([true, false]);
+  });
+
+  it("covers no year when the data lists none", () => {
+    expect(shanghai.covers(2026)).toBe(false);
+  });
+});
+
+describe("calendarGaps", () => {
+  it.each([
+    ["nothing when the current year is covered", [2026], "2026-06-15", []],
+    ["the current year when it is not covered", [2026], "2027-03-01", [2027]],
+    ["nothing about next year in November", [2026], "2026-11-30", []],
+    ["next year from December on when it is not covered", [2026], "2026-12-01", [2027]],
+    ["nothing in December when next year is covered too", [2026, 2027], "2026-12-31", []],
+    ["both years in December when neither is covered", [], "2026-12-01", [2026, 2027]],
+  ] as const)("reports %s", (_label, years, today, gaps) => {
+    const calendar = workingCalendar("Asia/Shanghai", { holidays: [], workdays: [], years: [...years] });
+    expect(calendarGaps(calendar, today)).toEqual(gaps);
   });
 });
 

@@ -8,6 +8,11 @@ const deadlines = {
   calendar: workingCalendar("Asia/Shanghai", { holidays: [], workdays: [] }),
 };
 const monday10am = new Date("2026-11-23T02:00:00Z");
+const HOUR_MS = 3_600_000;
+
+function hoursBefore(deadline: string, hours: number): Date {
+  return new Date(new Date(deadline).getTime() - hours * HOUR_MS);
+}
 
 function newRequest(deadlineClass: "general" | "complex" | "urgent") {
   return createRequest(
@@ -66,5 +71,61 @@ describe("traffic light", () => {
   it("has no light once the request waits for a rating", () => {
     const request = { ...newRequest("general"), state: "resolved" as const };
     expect(trafficLight(request, monday10am)).toBeUndefined();
+  });
+});
+
+describe("traffic light by deadline class", () => {
+  // Windows from Monday 10:00: urgent respond 2 h, urgent resolve 24 h, general respond 38 h (20% < 1 day);
+  // general resolve 206 h, complex resolve 518 h (1 day < 20%).
+  it.each([
+    ["urgent", "respond", 0.5, "green", "outside the last 20% (24 min)"],
+    ["urgent", "respond", 0.3, "yellow", "in the last 20% (24 min)"],
+    ["urgent", "resolve", 5, "green", "outside the last 20% (4.8 h) though in the last day"],
+    ["urgent", "resolve", 4.7, "yellow", "in the last 20% (4.8 h)"],
+    ["general", "respond", 8, "green", "outside the last 20% (7.6 h) though in the last day"],
+    ["general", "respond", 7.5, "yellow", "in the last 20% (7.6 h)"],
+    ["general", "resolve", 25, "green", "outside the last day though in the last 20%"],
+    ["general", "resolve", 23, "yellow", "in the last day"],
+    ["complex", "resolve", 30, "green", "outside the last day though in the last 20%"],
+    ["complex", "resolve", 23, "yellow", "in the last day"],
+    ["urgent", "resolve", -0.01, "red", "once overdue"],
+    ["complex", "resolve", -0.01, "red", "once overdue"],
+  ] as const)("%s %s deadline %s h before it is %s: %s", (deadlineClass, which, hoursLeft, light, _rule) => {
+    const request = newRequest(deadlineClass);
+    const [windowStart, deadline] =
+      which === "respond" ? [request.createdAt, request.respondBy] : [request.windowStart, request.resolveBy];
+    expect(lightFor(new Date(windowStart), new Date(deadline), hoursBefore(deadline, hoursLeft))).toBe(light);
+  });
+});
+
+describe("traffic light of a submitted request", () => {
+  it.each([
+    ["green while the answer is not yet due", 10, "green"],
+    ["yellow in the last 20% before the answer is due", 6, "yellow"],
+    ["red once the answer is overdue", -1, "red"],
+  ] as const)("is %s, the resolve light being green", (_label, hoursLeft, light) => {
+    const request = newRequest("general");
+    expect(trafficLight(request, hoursBefore(request.respondBy, hoursLeft))).toBe(light);
+  });
+
+  it("no longer follows the response deadline once accepted", () => {
+    const request = { ...newRequest("general"), state: "accepted" as const };
+    expect(trafficLight(request, hoursBefore(request.respondBy, -1))).toBe("green");
+  });
+});
+
+describe("traffic light by state", () => {
+  // 16 hours before a general request's resolve deadline: the answer is overdue, the resolution is in its last day.
+  it.each([
+    ["submitted", "red"],
+    ["accepted", "yellow"],
+    ["in_progress", "yellow"],
+    ["resolved", undefined],
+    ["rated", undefined],
+    ["declined", undefined],
+    ["merged", undefined],
+  ] as const)("%s request: %s", (state, light) => {
+    const request = { ...newRequest("general"), state };
+    expect(trafficLight(request, hoursBefore(request.resolveBy, 16))).toBe(light);
   });
 });

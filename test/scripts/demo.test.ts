@@ -1,26 +1,26 @@
 import { describe, expect, it } from "vitest";
 import { loadDemo } from "../../scripts/demo.js";
+import { Villages } from "../../src/app/tables.js";
 import type { RequestState } from "../../src/domain/model.js";
-import { createHarness } from "../app/harness.js";
+import { Requests } from "../../src/features/requests/index.js";
+import { createTestApp } from "../support/app.js";
 
 describe("demo town", () => {
   it("loads villages with requests in every state", async () => {
-    const h = createHarness();
     let now = new Date("2026-11-23T02:00:00Z");
-    const deps = { ...h.deps, clock: { now: () => now } };
+    const app = await createTestApp({ clock: { now: () => now } });
     await loadDemo(
-      deps,
+      app,
       (at) => {
         now = at;
       },
       new Date("2026-11-23T02:00:00Z"),
     );
     const states = new Set<RequestState>();
-    await h.store.transaction(async (tx) => {
-      for (const village of await tx.listVillages()) {
-        for (const member of await tx.listMembers(village.id)) {
-          for (const request of await tx.listRequestsOf(village.id, member.id)) states.add(request.state);
-        }
+    await app.store.transaction(async (tx) => {
+      for (const village of await tx.all(Villages)) {
+        for (const request of await tx.find(Requests, "year", `${village.id}/2026`))
+          states.add(request.state);
       }
     });
     expect([...states].sort()).toEqual([
@@ -34,10 +34,10 @@ describe("demo town", () => {
   });
 
   it("refuses to load over existing villages", async () => {
-    const h = createHarness();
+    const app = await createTestApp();
     const noClock = () => {};
-    await loadDemo(h.deps, noClock, new Date("2026-11-23T02:00:00Z"));
-    await expect(loadDemo(h.deps, noClock, new Date("2026-11-23T02:00:00Z"))).rejects.toThrow(
+    await loadDemo(app, noClock, new Date("2026-11-23T02:00:00Z"));
+    await expect(loadDemo(app, noClock, new Date("2026-11-23T02:00:00Z"))).rejects.toThrow(
       "already has villages",
     );
   });

@@ -1,7 +1,9 @@
 import { readFile } from "node:fs/promises";
 import { afterEach, beforeEach, expect, it } from "vitest";
+import { KERNEL_TABLES } from "../../src/app/tables.js";
 import { Journal, readJournal } from "../../src/store/lowdb/journal.js";
 import { Layout } from "../../src/store/lowdb/layout.js";
+import type { Op } from "../../src/store/tables.js";
 import { town } from "./builders.js";
 import { tempDir } from "./temp.js";
 
@@ -17,7 +19,10 @@ afterEach(async () => {
   await dir.remove();
 });
 
-const line = (id: string) => `${JSON.stringify({ v: 1, ops: [{ t: "town", v: town(id) }] })}\n`;
+const line = (id: string) =>
+  `${JSON.stringify({ v: 1, ops: [{ t: "put", table: "towns", v: town(id) }] })}\n`;
+const kernelTable = (name: string) => KERNEL_TABLES.find((table) => table.name === name);
+const putId = (op: Op | undefined) => (op?.t === "put" ? (op.v as { id: string }).id : undefined);
 
 it("covers lines appended while an fdatasync is in flight with one more fdatasync", async () => {
   const journal = await Journal.create(layout, 1);
@@ -41,8 +46,7 @@ it("keeps appends in order across a rotation, each in its own segment", async ()
   expect(await closed).toBe(layout.segment(1));
   expect(await readFile(layout.segment(1), "utf8")).toBe(line("t1"));
   expect(await readFile(layout.segment(2), "utf8")).toBe(line("t2"));
-  expect((await readJournal(layout)).units.map((ops) => ops[0]?.t === "town" && ops[0].v.id)).toEqual([
-    "t1",
-    "t2",
-  ]);
+  const replay = await readJournal(layout, kernelTable);
+  expect(replay.units.map((ops) => putId(ops[0]))).toEqual(["t1", "t2"]);
+  expect(replay.next).toBe(3);
 });

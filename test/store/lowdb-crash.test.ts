@@ -1,6 +1,8 @@
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, expect, it } from "vitest";
+import { KERNEL_TABLES } from "../../src/app/tables.js";
+import { Requests, requestSequence } from "../../src/features/requests/tables.js";
 import { openLowdbStore } from "../../src/store/lowdb/index.js";
 import { tempDir } from "./temp.js";
 
@@ -46,13 +48,13 @@ function runAndKill(count: number): Promise<string[]> {
 it("keeps every acknowledged write when the process is killed with SIGKILL", async () => {
   const acked = await runAndKill(400);
 
-  const store = await openLowdbStore(dir.path);
+  const store = await openLowdbStore(dir.path, { tables: [...KERNEL_TABLES, Requests] });
   const missing = await store.transaction(async (tx) => {
     const gone: string[] = [];
-    for (const id of acked) if ((await tx.getRequest(id)) === undefined) gone.push(id);
+    for (const id of acked) if ((await tx.get(Requests, id)) === undefined) gone.push(id);
     return gone;
   });
-  const next = await store.transaction((tx) => tx.nextRequestSeq("v1", 2026));
+  const next = await store.transaction((tx) => tx.nextNumber(requestSequence("v1", 2026)));
   await store.close();
 
   expect(acked.length).toBeGreaterThanOrEqual(400);

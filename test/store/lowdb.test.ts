@@ -1,9 +1,42 @@
-import { readdir, readFile, stat, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { Transaction } from "../../src/app/ports.js";
+import {
+  Bindings,
+  bindingKey,
+  Conversations,
+  Households,
+  identityKey,
+  KERNEL_TABLES,
+  Members,
+  Towns,
+  Villages,
+} from "../../src/app/tables.js";
+import { Requests, requestSequence } from "../../src/features/requests/tables.js";
 import { exists } from "../../src/store/lowdb/files.js";
-import { CorruptDataFileError, openLowdbStore, StoreLockedError } from "../../src/store/lowdb/index.js";
-import { conversation, household, member, request, target, text, town, village } from "./builders.js";
+import {
+  CorruptDataFileError,
+  type LowdbStoreOptions,
+  openLowdbStore,
+  StoreLockedError,
+} from "../../src/store/lowdb/index.js";
+import { Layout } from "../../src/store/lowdb/layout.js";
+import {
+  AT,
+  binding,
+  conversation,
+  household,
+  member,
+  Notes,
+  note,
+  request,
+  TEST_TABLES,
+  target,
+  text,
+  town,
+  village,
+} from "./builders.js";
 import { storeContract } from "./contract.js";
 import { tempDir } from "./temp.js";
 
@@ -11,7 +44,7 @@ describe("lowdb store", () => {
   describe("contract", () => {
     storeContract(async (clock) => {
       const dir = await tempDir();
-      const store = await openLowdbStore(dir.path, { clock });
+      const store = await openLowdbStore(dir.path, { tables: TEST_TABLES, clock });
       return {
         store,
         cleanup: async () => {
@@ -24,6 +57,25 @@ describe("lowdb store", () => {
 
   let dir: { path: string; remove(): Promise<void> };
   const file = (...parts: string[]) => join(dir.path, ...parts);
+  const readJson = async (...parts: string[]) => JSON.parse(await readFile(file(...parts), "utf8"));
+  const writeJson = (data: unknown, ...parts: string[]) => writeFile(file(...parts), JSON.stringify(data));
+  const open = (options: LowdbStoreOptions = {}) =>
+    openLowdbStore(dir.path, { tables: TEST_TABLES, ...options });
+
+  /** Opens the store, runs one unit of work, closes the store; returns what the unit returned. */
+  async function once<T>(work: (tx: Transaction) => Promise<T>, options: LowdbStoreOptions = {}): Promise<T> {
+    const store = await open(options);
+    try {
+      return await store.transaction(work);
+    } finally {
+      await store.close();
+    }
+  }
+
+  async function journalText(): Promise<string> {
+    const names = (await readdir(dir.path)).filter((name) => name.endsWith(".jsonl"));
+    return (await Promise.all(names.map((name) => readFile(file(name), "utf8")))).join("");
+  }
 
   beforeEach(async () => {
     dir = await tempDir();
@@ -33,236 +85,622 @@ describe("lowdb store", () => {
     await dir.remove();
   });
 
-  it("keeps everything across close and reopen", async () => {
-    const first = await openLowdbStore(dir.path);
-    await first.transaction(async (tx) => {
-      tx.putTown(town(await tx.nextId("town")));
-      tx.putVillage(village(await tx.nextId("village")));
-      tx.putMember(member("m1", "v1", { identities: [{ channel: "telegram", userId: "42" }] }));
-      tx.putHousehold(household("h1"));
-      tx.putBinding({ channel: "slack", chatId: "C1", villageId: "v1", boundAt: "x", boundBy: "m1" });
-      tx.putRequest(request(await tx.nextRequestSeq("v1", 2026)));
-      tx.putConversation(conversation("local:m1"));
-      tx.markProcessed("update:1");
-      tx.enqueue(target(), text("hello"));
+  describe("across close and reopen", () => {
+    it("keeps everything", async () => {
+      await once(async (tx) => {
+        tx.put(Towns, town(await tx.nextId(Towns)));
+        tx.put(Villages, village(await tx.nextId(Villages)));
+        tx.put(Members, member("m1", "v1", { identities: [{ channel: "telegram", userId: "42" }] }));
+        tx.put(Households, household("h1"));
+        tx.put(Bindings, binding("C1", "v1", "slack"));
+        tx.put(Requests, request(await tx.nextNumber(requestSequence("v1", 2026))));
+        tx.put(Conversations, conversation("local:m1"));
+        tx.markProcessed("update:1");
+        tx.enqueue(target(), text("hello"));
+      });
+
+      const second = await open();
+      const seen = await second.transaction(async (tx) => ({
+        town: await tx.get(Towns, "t1"),
+        village: await tx.get(Villages, "v1"),
+        member: (await tx.find(Members, "identity", identityKey("telegram", "42"))).map((m) => m.id),
+        households: (await tx.find(Households, "village", "v1")).length,
+        binding: (await tx.get(Bindings, bindingKey("slack", "C1")))?.villageId,
+        request: await tx.get(Requests, request(1).id),
+        conversation: await tx.get(Conversations, "local:m1"),
+        processed: await tx.hasProcessed("update:1"),
+        ids: [
+          await tx.nextId(Towns),
+          await tx.nextId(Villages),
+          await tx.nextNumber(requestSequence("v1", 2026)),
+        ],
+      }));
+      const outbox = await second.due(new Date("2100-01-01"), 10);
+      await second.close();
+
+      expect(seen).toEqual({
+        town: town("t1"),
+        village: village("v1"),
+        member: ["m1"],
+        households: 1,
+        binding: "v1",
+        request: request(1),
+        conversation: conversation("local:m1"),
+        processed: true,
+        ids: ["t2", "v2", 2],
+      });
+      expect(outbox.map((e) => e.message)).toEqual([text("hello")]);
     });
-    await first.close();
 
-    const second = await openLowdbStore(dir.path);
-    const seen = await second.transaction(async (tx) => ({
-      town: await tx.getTown("t1"),
-      village: await tx.getVillage("v1"),
-      member: (await tx.findMemberByIdentity({ channel: "telegram", userId: "42" }))?.id,
-      households: (await tx.listHouseholds("v1")).length,
-      binding: (await tx.getBinding("slack", "C1"))?.villageId,
-      request: await tx.getRequest(request(1).id),
-      conversation: await tx.getConversation("local:m1"),
-      processed: await tx.hasProcessed("update:1"),
-      ids: [await tx.nextId("town"), await tx.nextId("village"), await tx.nextRequestSeq("v1", 2026)],
-    }));
-    const outbox = await second.due(new Date("2100-01-01"), 10);
-    await second.close();
+    it("keeps a deletion", async () => {
+      await once(async (tx) => {
+        tx.put(Households, household("h1"));
+        tx.put(Households, household("h2"));
+        tx.put(Requests, request(1));
+        tx.put(Requests, request(2));
+      });
+      await once(async (tx) => {
+        tx.delete(Households, "h1");
+        tx.delete(Requests, request(1).id);
+      });
 
-    expect(seen).toEqual({
-      town: town("t1"),
-      village: village("v1"),
-      member: "m1",
-      households: 1,
-      binding: "v1",
-      request: request(1),
-      conversation: conversation("local:m1"),
-      processed: true,
-      ids: ["t2", "v2", 2],
+      const left = await once(async (tx) => ({
+        households: (await tx.all(Households)).map((h) => h.id),
+        requests: (await tx.all(Requests)).map((r) => r.seq),
+      }));
+
+      expect(left).toEqual({ households: ["h2"], requests: [2] });
     });
-    expect(outbox.map((e) => e.message)).toEqual([text("hello")]);
-  });
 
-  it("lays requests out in buckets of 250 per village and year", async () => {
-    const store = await openLowdbStore(dir.path);
-    await store.transaction(async (tx) => {
-      for (const seq of [1, 250, 251, 501]) tx.putRequest(request(seq));
+    it("finds a member only in the village it moved to", async () => {
+      await once(async (tx) => tx.put(Members, member("m1", "v1")));
+      await once(async (tx) => tx.put(Members, member("m1", "v2")));
+
+      const lists = await once(async (tx) => [
+        (await tx.find(Members, "village", "v1")).map((m) => m.id),
+        (await tx.find(Members, "village", "v2")).map((m) => m.id),
+      ]);
+
+      expect(lists).toEqual([[], ["m1"]]);
     });
-    await store.close();
 
-    const names = await readdir(file("villages", "v1", "requests"));
-    const first = JSON.parse(await readFile(file("villages", "v1", "requests", "2026-000.json"), "utf8"));
+    it("reads back a record of a table that is not resident after it moved to another file", async () => {
+      await once(async (tx) => tx.put(Notes, note("n1", "a")));
+      await once(async (tx) => tx.put(Notes, note("n1", "b")));
 
-    expect(names.sort()).toEqual(["2026-000.json", "2026-001.json", "2026-002.json"]);
-    expect(first.requests.map((r: { seq: number }) => r.seq)).toEqual([1, 250]);
-  });
+      const found = await once(async (tx) => ({
+        one: await tx.get(Notes, "n1"),
+        a: await tx.find(Notes, "shelf", "a"),
+      }));
 
-  it("rewrites only the bucket file of the request that changed", async () => {
-    const store = await openLowdbStore(dir.path);
-    await store.transaction(async (tx) => {
-      for (const seq of [1, 251, 501]) tx.putRequest(request(seq));
-      tx.putMember(member("m1"));
+      expect(found).toEqual({ one: note("n1", "b"), a: [] });
+      expect(await readJson("notes", "a.json")).toEqual({ schemaVersion: 1, notes: [] });
     });
-    await store.close();
-    const inode = async (name: string) => (await stat(file("villages", "v1", ...name.split("/")))).ino;
-    const before = [await inode("requests/2026-000.json"), await inode("requests/2026-002.json")];
-    const rosterBefore = await inode("roster.json");
-    const changedBefore = await inode("requests/2026-001.json");
-
-    const reopened = await openLowdbStore(dir.path);
-    await reopened.transaction(async (tx) => tx.putRequest(request(251, { state: "accepted" })));
-    await reopened.close();
-
-    expect([await inode("requests/2026-000.json"), await inode("requests/2026-002.json")]).toEqual(before);
-    expect(await inode("roster.json")).toBe(rosterBefore);
-    expect(await inode("requests/2026-001.json")).not.toBe(changedBefore);
   });
 
-  it("reads requests back from disk when their buckets have left the cache", async () => {
-    const store = await openLowdbStore(dir.path, { cachedBuckets: 1 });
-    await store.transaction(async (tx) => {
-      for (const seq of [1, 251, 501, 751]) tx.putRequest(request(seq));
+  describe("ids and sequences when counters.json is lost", () => {
+    it("never hands out an id a stored record has", async () => {
+      await once(async (tx) => {
+        tx.put(Towns, town("t3"));
+        tx.put(Villages, village("v2"));
+        tx.put(Members, member("m5", "v2"));
+        tx.put(Households, household("h4", "v2"));
+      });
+      await rm(file("counters.json"));
+
+      const next = await once(async (tx) => [
+        await tx.nextId(Towns),
+        await tx.nextId(Villages),
+        await tx.nextId(Members),
+        await tx.nextId(Households),
+      ]);
+
+      expect(next).toEqual(["t4", "v3", "m6", "h5"]);
     });
-    await store.close();
 
-    const reopened = await openLowdbStore(dir.path, { cachedBuckets: 1 });
-    const active = await reopened.transaction((tx) => tx.listActiveRequests("v1"));
-    await reopened.close();
+    it("never hands out an id a stored record of a table that is not resident has", async () => {
+      await once(async (tx) => tx.put(Notes, note("n9")));
+      await rm(file("counters.json"));
 
-    expect(active.map((r) => r.seq)).toEqual([1, 251, 501, 751]);
+      const next = await once((tx) => tx.nextId(Notes));
+
+      expect(next).toBe("n10");
+    });
+
+    it("numbers on past every stored request", async () => {
+      await once(async (tx) => {
+        for (const seq of [1, 2, 3]) tx.put(Requests, request(seq));
+        tx.put(Requests, request(1, { year: 2025 }));
+      });
+      await rm(file("counters.json"));
+
+      const next = await once(async (tx) => [
+        await tx.nextNumber(requestSequence("v1", 2026)),
+        await tx.nextNumber(requestSequence("v1", 2025)),
+        await tx.nextNumber(requestSequence("v2", 2026)),
+      ]);
+
+      expect(next).toEqual([4, 2, 1]);
+    });
   });
 
-  it("refuses to open on a roster file that is not JSON, names it, and leaves it as it was", async () => {
-    const store = await openLowdbStore(dir.path);
-    await store.transaction(async (tx) => tx.putMember(member("m1")));
-    await store.close();
-    const roster = file("villages", "v1", "roster.json");
-    await writeFile(roster, '{"schemaVersion": 1, "members": [');
+  describe("files", () => {
+    it("keeps towns, villages and bindings together in directory.json, counters in counters.json", async () => {
+      await once(async (tx) => {
+        tx.put(Towns, town(await tx.nextId(Towns)));
+        tx.put(Villages, village(await tx.nextId(Villages)));
+        tx.put(Bindings, binding("-100"));
+      });
 
-    const opening = openLowdbStore(dir.path);
+      const directory = await readJson("directory.json");
+      const counters = await readJson("counters.json");
 
-    await expect(opening).rejects.toThrow(CorruptDataFileError);
-    await expect(opening).rejects.toThrow(roster);
-    expect(await readFile(roster, "utf8")).toBe('{"schemaVersion": 1, "members": [');
+      expect(directory).toEqual({
+        schemaVersion: 1,
+        towns: [town("t1")],
+        villages: [village("v1")],
+        bindings: [binding("-100")],
+      });
+      expect(counters).toEqual({ schemaVersion: 1, counters: { town: 1, village: 1 } });
+    });
+
+    it("keeps a village's members and households together in its roster file", async () => {
+      await once(async (tx) => {
+        tx.put(Members, member("m1", "v1"));
+        tx.put(Households, household("h1", "v1"));
+        tx.put(Members, member("m2", "v2"));
+      });
+
+      const roster = await readJson("villages", "v1", "roster.json");
+
+      expect(roster).toEqual({
+        schemaVersion: 1,
+        members: [member("m1", "v1")],
+        households: [household("h1")],
+      });
+    });
+
+    it("lays requests out in buckets of 250 per village and year", async () => {
+      await once(async (tx) => {
+        for (const seq of [1, 250, 251, 501]) tx.put(Requests, request(seq));
+      });
+
+      const names = await readdir(file("villages", "v1", "requests"));
+      const first = await readJson("villages", "v1", "requests", "2026-000.json");
+
+      expect(names.sort()).toEqual(["2026-000.json", "2026-001.json", "2026-002.json"]);
+      expect(first.requests.map((r: { seq: number }) => r.seq)).toEqual([1, 250]);
+    });
+
+    it("rewrites only the bucket file of the request that changed", async () => {
+      await once(async (tx) => {
+        for (const seq of [1, 251, 501]) tx.put(Requests, request(seq));
+        tx.put(Members, member("m1"));
+      });
+      const inode = async (name: string) => (await stat(file("villages", "v1", ...name.split("/")))).ino;
+      const before = [await inode("requests/2026-000.json"), await inode("requests/2026-002.json")];
+      const rosterBefore = await inode("roster.json");
+      const changedBefore = await inode("requests/2026-001.json");
+
+      await once(async (tx) => tx.put(Requests, request(251, { state: "accepted" })));
+
+      expect([await inode("requests/2026-000.json"), await inode("requests/2026-002.json")]).toEqual(before);
+      expect(await inode("roster.json")).toBe(rosterBefore);
+      expect(await inode("requests/2026-001.json")).not.toBe(changedBefore);
+    });
+
+    it("reads requests back from disk after reopening when their buckets have left the cache", async () => {
+      await once(async (tx) => {
+        for (const seq of [1, 251, 501, 751]) tx.put(Requests, request(seq));
+      });
+
+      const active = await once((tx) => tx.find(Requests, "active", "v1"), { cachedBuckets: 1 });
+
+      expect(active.map((r) => r.seq)).toEqual([1, 251, 501, 751]);
+    });
+
+    it("reads requests back from disk once written buckets have left the cache of the open store", async () => {
+      const store = await open({ cachedBuckets: 1, checkpointDelayMs: 1 });
+      await store.transaction(async (tx) => {
+        for (const seq of [1, 251, 501, 751]) tx.put(Requests, request(seq));
+      });
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const bucketsWritten = (await readdir(file("villages", "v1", "requests"))).length;
+
+      const found = await store.transaction(async (tx) => ({
+        one: await tx.get(Requests, request(1).id),
+        active: (await tx.find(Requests, "active", "v1")).map((r) => r.seq),
+      }));
+      await store.close();
+
+      expect(bucketsWritten).toBe(4);
+      expect(found).toEqual({ one: request(1), active: [1, 251, 501, 751] });
+    });
+
+    it("keeps the outbox file small: sent entries are not kept", async () => {
+      const store = await open();
+      await store.transaction(async (tx) => tx.enqueue(target(), text("x")));
+      for (const entry of await store.due(new Date("2100-01-01"), 10)) await store.markSent(entry.id);
+      await store.close();
+
+      const outbox = await readJson("outbox.json");
+
+      expect(outbox).toEqual({ schemaVersion: 1, lastId: 1, pending: [], dead: [] });
+    });
+
+    it("refuses a record whose file would leave the data directory, committing nothing of the unit", async () => {
+      const store = await open();
+
+      const putting = store.transaction(async (tx) => {
+        tx.put(Towns, town("t1"));
+        tx.put(Members, member("m1", "../etc"));
+      });
+
+      await expect(putting).rejects.toThrow(/plain relative path/);
+      const after = await store.transaction(async (tx) => ({
+        towns: await tx.all(Towns),
+        members: await tx.all(Members),
+      }));
+      await store.close();
+      expect(after).toEqual({ towns: [], members: [] });
+      expect(await exists(file("etc"))).toBe(false);
+    });
   });
 
-  it("refuses to open on a file of the wrong shape, naming it", async () => {
-    await writeFile(file("directory.json"), JSON.stringify({ schemaVersion: 1, towns: "many" }));
+  describe("table files", () => {
+    it.each([
+      ["leaves the directory", "../outside.json"],
+      ["climbs out of a folder", "villages/../../outside.json"],
+      ["is absolute", "/etc/passwd.json"],
+      ["does not end in .json", "villages/v1/roster.txt"],
+      ["has an empty part", "villages//roster.json"],
+      ["is one of the store's own files", "counters.json"],
+      ["is under a folder the store keeps no tables in", "uploads/a.json"],
+    ])("refuses a file path that %s", (_, relative) => {
+      const layout = new Layout(dir.path);
 
-    const opening = openLowdbStore(dir.path);
+      expect(() => layout.file(relative)).toThrow(/plain relative path/);
+    });
 
-    await expect(opening).rejects.toThrow(`Data file ${file("directory.json")} is corrupt`);
+    it("places a plain relative file path under the data directory", () => {
+      const layout = new Layout(dir.path);
+
+      expect(layout.file("villages/v1/requests/2026-000.json")).toBe(
+        file("villages", "v1", "requests", "2026-000.json"),
+      );
+    });
   });
 
-  it("releases the lock when it refuses a corrupt file, so a fixed directory opens", async () => {
-    await writeFile(file("outbox.json"), "not json");
-    await expect(openLowdbStore(dir.path)).rejects.toThrow(CorruptDataFileError);
-    await writeFile(
-      file("outbox.json"),
-      JSON.stringify({ schemaVersion: 1, lastId: 0, pending: [], dead: [] }),
-    );
+  describe("refusing corrupt data at open", () => {
+    it("refuses a roster file that is not JSON, names it, and leaves it as it was", async () => {
+      await once(async (tx) => tx.put(Members, member("m1")));
+      const roster = file("villages", "v1", "roster.json");
+      await writeFile(roster, '{"schemaVersion": 1, "members": [');
 
-    const store = await openLowdbStore(dir.path);
+      const opening = open();
 
-    await store.close();
+      await expect(opening).rejects.toThrow(CorruptDataFileError);
+      await expect(opening).rejects.toThrow(roster);
+      expect(await readFile(roster, "utf8")).toBe('{"schemaVersion": 1, "members": [');
+    });
+
+    it("refuses a file of the wrong shape, naming it", async () => {
+      await writeJson({ schemaVersion: 1, towns: "many" }, "directory.json");
+
+      const opening = open();
+
+      await expect(opening).rejects.toThrow(`Data file ${file("directory.json")} is corrupt`);
+    });
+
+    it("refuses a file holding a table no declared table is called, naming it", async () => {
+      await writeJson({ schemaVersion: 1, towns: [], topics: [] }, "directory.json");
+
+      const opening = open();
+
+      await expect(opening).rejects.toThrow(CorruptDataFileError);
+      await expect(opening).rejects.toThrow(
+        `Data file ${file("directory.json")} is corrupt (it holds "topics"`,
+      );
+    });
+
+    it("refuses a file holding a table the store was opened without", async () => {
+      await once(async (tx) => tx.put(Requests, request(1)));
+
+      const opening = openLowdbStore(dir.path, { tables: KERNEL_TABLES });
+
+      await expect(opening).rejects.toThrow(
+        `Data file ${file("villages", "v1", "requests", "2026-000.json")} is corrupt (it holds "requests"`,
+      );
+    });
+
+    it("refuses a record stored in a file its table does not put it in", async () => {
+      await writeJson({ schemaVersion: 1, members: [member("m1", "v2")] }, "directory.json");
+
+      const opening = open();
+
+      await expect(opening).rejects.toThrow(
+        `Data file ${file("directory.json")} is corrupt (members m1 belongs in villages/v2/roster.json)`,
+      );
+    });
+
+    it("refuses a file holding the same record twice", async () => {
+      await writeJson({ schemaVersion: 1, towns: [town("t1"), town("t1")] }, "directory.json");
+
+      const opening = open();
+
+      await expect(opening).rejects.toThrow(
+        `Data file ${file("directory.json")} is corrupt (towns t1 is also in ${file("directory.json")})`,
+      );
+    });
+
+    it("releases the lock when it refuses a corrupt file, so a fixed directory opens", async () => {
+      await writeFile(file("outbox.json"), "not json");
+      await expect(open()).rejects.toThrow(CorruptDataFileError);
+      await writeJson({ schemaVersion: 1, lastId: 0, pending: [], dead: [] }, "outbox.json");
+
+      const store = await open();
+
+      await store.close();
+    });
   });
 
-  it("replays journal lines the data files do not reflect yet", async () => {
-    const ops = [
-      { t: "village", v: village("v1") },
-      { t: "request", v: request(1) },
-    ];
-    await writeFile(file("journal.7.jsonl"), `${JSON.stringify({ v: 1, ops })}\n`);
+  describe("journal", () => {
+    const line = (ops: unknown[]) => `${JSON.stringify({ v: 1, ops })}\n`;
 
-    const store = await openLowdbStore(dir.path);
-    const found = await store.transaction(async (tx) => [
-      await tx.getVillage("v1"),
-      await tx.getRequest(request(1).id),
-    ]);
-    await store.close();
+    it("replays journal lines the data files do not reflect yet, then drops them", async () => {
+      const ops = [
+        { t: "put", table: "villages", v: village("v1") },
+        { t: "put", table: "requests", v: request(1) },
+        { t: "del", table: "households", key: "h1" },
+        { t: "counter", key: "member", n: 3 },
+      ];
+      await writeFile(file("journal.7.jsonl"), line(ops));
 
-    expect(found).toEqual([village("v1"), request(1)]);
-    expect((await readdir(dir.path)).filter((name) => name.startsWith("journal.7"))).toEqual([]);
+      const found = await once(async (tx) => [
+        await tx.get(Villages, "v1"),
+        await tx.get(Requests, request(1).id),
+        await tx.nextId(Members),
+      ]);
+
+      expect(found).toEqual([village("v1"), request(1), "m4"]);
+      expect((await readdir(dir.path)).filter((name) => name.startsWith("journal.7"))).toEqual([]);
+    });
+
+    it("ignores a torn last journal line", async () => {
+      const whole = line([{ t: "put", table: "towns", v: town("t1") }]);
+      const torn = line([{ t: "put", table: "towns", v: town("t2") }]).slice(0, 30);
+      await writeFile(file("journal.1.jsonl"), `${whole}${torn}`);
+
+      const towns = await once((tx) => tx.all(Towns));
+
+      expect(towns.map((t) => t.id)).toEqual(["t1"]);
+    });
+
+    it("refuses a journal with an unreadable line before its last, naming it", async () => {
+      const whole = line([{ t: "put", table: "towns", v: town("t1") }]);
+      await writeFile(file("journal.1.jsonl"), `{"v":1,"ops":[{"t":"town"\n${whole}`);
+
+      const opening = open();
+
+      await expect(opening).rejects.toThrow(`Data file ${file("journal.1.jsonl")} is corrupt (line 1`);
+    });
+
+    it("refuses a journal line that changes a table no declared table is called", async () => {
+      await writeFile(file("journal.1.jsonl"), line([{ t: "put", table: "topics", v: { id: "x" } }]));
+
+      const opening = open();
+
+      await expect(opening).rejects.toThrow(
+        `Data file ${file("journal.1.jsonl")} is corrupt (line 1 changes "topics"`,
+      );
+    });
+
+    it("refuses a journal line whose record its table's schema rejects", async () => {
+      await writeFile(file("journal.1.jsonl"), line([{ t: "put", table: "towns", v: { id: "t1" } }]));
+
+      const opening = open();
+
+      await expect(opening).rejects.toThrow(
+        `Data file ${file("journal.1.jsonl")} is corrupt (line 1: a towns record is not valid)`,
+      );
+    });
+
+    it("has every acknowledged write in the journal before the data files are written", async () => {
+      const store = await open({ checkpointDelayMs: 60_000 });
+      await store.transaction(async (tx) => tx.put(Towns, town("t1")));
+
+      const journal = await journalText();
+      const directoryWritten = await exists(file("directory.json"));
+      await store.close();
+
+      expect(journal).toContain('"Dunhua"');
+      expect(directoryWritten).toBe(false);
+    });
+
+    it("checkpoints the data files soon after a commit and empties the journal", async () => {
+      const store = await open({ checkpointDelayMs: 5 });
+      await store.transaction(async (tx) => tx.put(Towns, town("t1")));
+
+      await new Promise((resolve) => setTimeout(resolve, 200));
+
+      const directory = await readFile(file("directory.json"), "utf8");
+      const journal = await journalText();
+      await store.close();
+      expect(directory).toContain('"Dunhua"');
+      expect(journal).toBe("");
+    });
   });
 
-  it("ignores a torn last journal line", async () => {
-    const whole = JSON.stringify({ v: 1, ops: [{ t: "town", v: town("t1") }] });
-    const torn = JSON.stringify({ v: 1, ops: [{ t: "town", v: town("t2") }] }).slice(0, 30);
-    await writeFile(file("journal.1.jsonl"), `${whole}\n${torn}`);
+  describe("data written before tables were declared", () => {
+    it("does not hand out again a deleted household's id after opening a directory of the previous layout", async () => {
+      const legacy = await tempDir();
+      await writeFile(
+        join(legacy.path, "directory.json"),
+        JSON.stringify({
+          schemaVersion: 1,
+          counters: { town: 1, village: 1, member: 1, household: 5 },
+          requestSeqs: [],
+          towns: [town("t1")],
+          villages: [village("v1")],
+          bindings: [],
+        }),
+      );
+      await mkdir(join(legacy.path, "villages", "v1"), { recursive: true });
+      await writeFile(
+        join(legacy.path, "villages", "v1", "roster.json"),
+        JSON.stringify({ schemaVersion: 1, members: [member("m1")], households: [household("h1")] }),
+      );
+      const first = await openLowdbStore(legacy.path, { tables: TEST_TABLES });
+      await first.transaction(async (tx) => tx.put(Bindings, binding("-100")));
+      await first.close();
 
-    const store = await openLowdbStore(dir.path);
-    const towns = await store.transaction((tx) => tx.listTowns());
-    await store.close();
+      const second = await openLowdbStore(legacy.path, { tables: TEST_TABLES });
+      const next = await second.transaction((tx) => tx.nextId(Households));
+      await second.close();
+      await legacy.remove();
 
-    expect(towns.map((t) => t.id)).toEqual(["t1"]);
+      expect(next).toBe("h6");
+    });
+
+    /** directory.json with its counters, a roster, a request bucket and conversations, as the last layout wrote them. */
+    async function writePreviousLayout(): Promise<void> {
+      await writeJson(
+        {
+          schemaVersion: 1,
+          counters: { town: 1, village: 1, member: 9, household: 4 },
+          requestSeqs: [{ villageId: "v1", year: 2026, n: 12 }],
+          towns: [town("t1")],
+          villages: [village("v1")],
+          bindings: [binding("-100")],
+        },
+        "directory.json",
+      );
+      await mkdir(file("villages", "v1", "requests"), { recursive: true });
+      await writeJson(
+        { schemaVersion: 1, members: [member("m1")], households: [household("h1")] },
+        "villages",
+        "v1",
+        "roster.json",
+      );
+      await writeJson(
+        { schemaVersion: 1, requests: [request(1), request(2)] },
+        "villages",
+        "v1",
+        "requests",
+        "2026-000.json",
+      );
+      await writeJson(
+        {
+          schemaVersion: 1,
+          conversations: [
+            { key: "local:m1", updatedAt: AT, awaiting: { type: "progress", targetId: "EV-1" } },
+          ],
+        },
+        "conversations.json",
+      );
+    }
+
+    it("opens it and reads every record back", async () => {
+      await writePreviousLayout();
+
+      const seen = await once(async (tx) => ({
+        town: await tx.get(Towns, "t1"),
+        village: await tx.get(Villages, "v1"),
+        bindings: await tx.find(Bindings, "village", "v1"),
+        members: await tx.find(Members, "village", "v1"),
+        households: await tx.find(Households, "village", "v1"),
+        requests: (await tx.find(Requests, "active", "v1")).map((r) => r.id),
+        conversation: await tx.get(Conversations, "local:m1"),
+      }));
+
+      expect(seen).toEqual({
+        town: town("t1"),
+        village: village("v1"),
+        bindings: [binding("-100")],
+        members: [member("m1")],
+        households: [household("h1")],
+        requests: [request(1).id, request(2).id],
+        conversation: { key: "local:m1", updatedAt: AT, steps: [] },
+      });
+    });
+
+    it("counts on from the counters and request numbers kept in directory.json", async () => {
+      await writePreviousLayout();
+
+      const next = await once(async (tx) => [
+        await tx.nextId(Members),
+        await tx.nextId(Households),
+        await tx.nextNumber(requestSequence("v1", 2026)),
+      ]);
+
+      expect(next).toEqual(["m10", "h5", 13]);
+    });
+
+    it("replays a journal of the ops it wrote", async () => {
+      const ops = [
+        { t: "village", v: village("v1") },
+        { t: "member", v: member("m1") },
+        { t: "request", v: request(1) },
+        { t: "counter", kind: "member", n: 3 },
+        { t: "seq", villageId: "v1", year: 2026, n: 5 },
+        { t: "binding", v: binding("-100") },
+        { t: "binding.del", channel: "telegram", chatId: "-100" },
+      ];
+      await writeFile(file("journal.3.jsonl"), `${JSON.stringify({ v: 1, ops })}\n`);
+
+      const seen = await once(async (tx) => ({
+        village: await tx.get(Villages, "v1"),
+        members: (await tx.find(Members, "village", "v1")).map((m) => m.id),
+        request: await tx.get(Requests, request(1).id),
+        bindings: await tx.all(Bindings),
+        next: [await tx.nextId(Members), await tx.nextNumber(requestSequence("v1", 2026))],
+      }));
+
+      expect(seen).toEqual({
+        village: village("v1"),
+        members: ["m1"],
+        request: request(1),
+        bindings: [],
+        next: ["m4", 6],
+      });
+    });
+
+    it("replays deletions of households and conversations as the journal wrote them", async () => {
+      const ops = [
+        { t: "household", v: household("h1") },
+        { t: "household", v: household("h2") },
+        { t: "conversation", v: conversation("local:m1") },
+        { t: "household.del", id: "h1" },
+        { t: "conversation.del", key: "local:m1" },
+      ];
+      await writeFile(file("journal.3.jsonl"), `${JSON.stringify({ v: 1, ops })}\n`);
+
+      const seen = await once(async (tx) => ({
+        households: (await tx.all(Households)).map((h) => h.id),
+        conversation: await tx.get(Conversations, "local:m1"),
+      }));
+
+      expect(seen).toEqual({ households: ["h2"], conversation: undefined });
+    });
   });
 
-  it("refuses a journal with an unreadable line before its last, naming it", async () => {
-    const whole = JSON.stringify({ v: 1, ops: [{ t: "town", v: town("t1") }] });
-    await writeFile(file("journal.1.jsonl"), `{"v":1,"ops":[{"t":"town"\n${whole}\n`);
+  describe("lock", () => {
+    it("refuses a second opening of the same directory while the first is open", async () => {
+      const store = await open();
 
-    const opening = openLowdbStore(dir.path);
+      const second = open();
 
-    await expect(opening).rejects.toThrow(`Data file ${file("journal.1.jsonl")} is corrupt (line 1`);
-  });
+      await expect(second).rejects.toThrow(StoreLockedError);
+      await store.close();
+    });
 
-  it("has every acknowledged write in the journal before the data files are written", async () => {
-    const store = await openLowdbStore(dir.path, { checkpointDelayMs: 60_000 });
-    await store.transaction(async (tx) => tx.putTown(town("t1")));
+    it("takes over the lock of a process that is gone", async () => {
+      await writeFile(file("LOCK"), "2147483646\n");
 
-    const journal = (await readdir(dir.path)).filter((name) => name.endsWith(".jsonl"));
-    const lines = await Promise.all(journal.map((name) => readFile(file(name), "utf8")));
-    const directoryWritten = await exists(file("directory.json"));
-    await store.close();
+      const store = await open();
 
-    expect(lines.join("")).toContain('"Dunhua"');
-    expect(directoryWritten).toBe(false);
-  });
-
-  it("checkpoints the data files soon after a commit and empties the journal", async () => {
-    const store = await openLowdbStore(dir.path, { checkpointDelayMs: 5 });
-    await store.transaction(async (tx) => tx.putTown(town("t1")));
-
-    await new Promise((resolve) => setTimeout(resolve, 200));
-
-    const directory = await readFile(file("directory.json"), "utf8");
-    const journal = (await readdir(dir.path)).filter((name) => name.endsWith(".jsonl"));
-    const journalText = await Promise.all(journal.map((name) => readFile(file(name), "utf8")));
-    await store.close();
-    expect(directory).toContain('"Dunhua"');
-    expect(journalText.join("")).toBe("");
-  });
-
-  it("refuses a second opening of the same directory while the first is open", async () => {
-    const store = await openLowdbStore(dir.path);
-
-    const second = openLowdbStore(dir.path);
-
-    await expect(second).rejects.toThrow(StoreLockedError);
-    await store.close();
-  });
-
-  it("takes over the lock of a process that is gone", async () => {
-    await writeFile(file("LOCK"), "2147483646\n");
-
-    const store = await openLowdbStore(dir.path);
-
-    expect(await readFile(file("LOCK"), "utf8")).toBe(`${process.pid}\n`);
-    await store.close();
-  });
-
-  it("refuses a village id that cannot name a directory, committing nothing", async () => {
-    const store = await openLowdbStore(dir.path);
-
-    const putting = store.transaction(async (tx) => tx.putVillage(village("../etc")));
-
-    await expect(putting).rejects.toThrow(/cannot name a directory/);
-    expect(await store.transaction((tx) => tx.listVillages())).toEqual([]);
-    await store.close();
-  });
-
-  it("keeps the outbox file small: sent entries are not kept", async () => {
-    const store = await openLowdbStore(dir.path);
-    await store.transaction(async (tx) => tx.enqueue(target(), text("x")));
-    for (const entry of await store.due(new Date("2100-01-01"), 10)) await store.markSent(entry.id);
-    await store.close();
-
-    const outbox = JSON.parse(await readFile(file("outbox.json"), "utf8"));
-
-    expect(outbox).toEqual({ schemaVersion: 1, lastId: 1, pending: [], dead: [] });
+      expect(await readFile(file("LOCK"), "utf8")).toBe(`${process.pid}\n`);
+      await store.close();
+    });
   });
 });

@@ -1,7 +1,7 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
-import type { Deps } from "../../app/deps.js";
+import type { App } from "../../app/create-app.js";
 import type { ChannelSender, Logger } from "../../outbox/dispatcher.js";
 import { createHub } from "./hub.js";
 import { createChatLog } from "./log.js";
@@ -9,7 +9,7 @@ import { createLocalSender } from "./sender.js";
 import { createHandler } from "./server.js";
 
 export interface LocalChatOptions {
-  deps: Deps;
+  app: App;
   port: number;
   host: string;
   dataDir: string;
@@ -27,15 +27,15 @@ export interface LocalChat {
 
 /** The built-in web chat: pick who you are, talk to the bot privately and watch the village group, live. */
 export function createLocalChat(options: LocalChatOptions): LocalChat {
-  const { deps, dataDir, kick, logger } = options;
+  const { app, dataDir, kick, logger } = options;
   const log = createChatLog(join(dataDir, "local-chat"), logger);
   const hub = createHub();
-  const handler = createHandler({ deps, dataDir, log, hub, kick, logger });
+  const handler = createHandler({ app, dataDir, log, hub, kick, logger });
   const server = createServer((req, res) => handler.handle(req, res));
   let started = false;
 
   return {
-    sender: createLocalSender(log, hub),
+    sender: createLocalSender(log, hub, app.translate),
     start() {
       return new Promise<string>((resolve, reject) => {
         const failed = (error: NodeJS.ErrnoException) => {

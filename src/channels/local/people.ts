@@ -1,10 +1,11 @@
-import type { Deps } from "../../app/deps.js";
-import { t } from "../../app/messages.js";
-import { inUnit } from "../../app/requests.js";
-import { type SetupRefusal, setupVillageIn } from "../../app/setup.js";
+import type { App } from "../../app/create-app.js";
+import { inUnit } from "../../app/deps.js";
+import { Members, Towns, Villages } from "../../app/tables.js";
+import { t } from "../../app/text.js";
 import type { Language, Member, Role } from "../../domain/model.js";
 import type { Refusal } from "../../domain/result.js";
-import { LANGUAGES, translate } from "../../i18n/index.js";
+import { explainSetup, type SetupRefusal, setupVillageIn } from "../../features/setup/index.js";
+import { LANGUAGES } from "../../i18n/index.js";
 import type { SetupBody } from "./schema.js";
 
 export interface PersonView {
@@ -24,52 +25,54 @@ export interface VillageView {
 
 const ROLE_ORDER: Record<Role, number> = { secretary: 0, grid_worker: 1, villager: 2 };
 
-export function roleNames(role: Role): Record<Language, string> {
-  const names = {} as Record<Language, string>;
-  for (const language of LANGUAGES) names[language] = translate(t(`role.${role}`), language);
-  return names;
-}
-
-export function personView(member: Member): PersonView {
-  return { id: member.id, name: member.name, role: member.role, roleName: roleNames(member.role) };
+export function personView(app: App, member: Member): PersonView {
+  const roleName = {} as Record<Language, string>;
+  for (const language of LANGUAGES) roleName[language] = app.translate(t(`role.${member.role}`), language);
+  return { id: member.id, name: member.name, role: member.role, roleName };
 }
 
 /** Every village with its town and its active members, secretaries first: the page's "who are you?" list. */
-export async function listPeople(deps: Deps): Promise<VillageView[]> {
-  return deps.store.transaction(async (tx) => {
-    const towns = new Map((await tx.listTowns()).map((town) => [town.id, town.name]));
+export async function listPeople(app: App): Promise<VillageView[]> {
+  return app.store.transaction(async (tx) => {
+    const towns = new Map((await tx.all(Towns)).map((town) => [town.id, town.name]));
     const villages: VillageView[] = [];
-    for (const village of await tx.listVillages()) {
-      const members = (await tx.listMembers(village.id)).filter((member) => member.active);
+    for (const village of await tx.all(Villages)) {
+      const members = (await tx.find(Members, "village", village.id)).filter((member) => member.active);
       members.sort((a, b) => ROLE_ORDER[a.role] - ROLE_ORDER[b.role]);
       villages.push({
         id: village.id,
         name: village.name,
         code: village.code,
         town: towns.get(village.townId) ?? "",
-        members: members.map(personView),
+        members: members.map((member) => personView(app, member)),
       });
     }
     return villages;
   });
 }
 
-export async function findMember(deps: Deps, memberId: string): Promise<Member | undefined> {
-  return deps.store.transaction((tx) => tx.getMember(memberId));
+export async function findMember(app: App, memberId: string): Promise<Member | undefined> {
+  return app.store.transaction((tx) => tx.get(Members, memberId));
 }
+
+export { explainSetup };
 
 export type SetupOutcome = { ok: true; member: Member } | Refusal<SetupRefusal>;
 
 /** The page's "set up a new village" form: the setup use case, with the person as its first secretary. */
-export async function setupFromPage(deps: Deps, body: SetupBody): Promise<SetupOutcome> {
-  const created = await inUnit(deps, (unit) =>
-    setupVillageIn(unit, {
-      townName: body.townName,
-      villageName: body.villageName,
-      code: body.code,
-      secretaryName: body.name,
-      language: body.language ?? deps.defaultLanguage,
-    }),
+export async function setupFromPage(app: App, body: SetupBody): Promise<SetupOutcome> {
+  const created = await inUnit(app.deps, (unit) =>
+    setupVillageIn(
+      unit,
+      {
+        townName: body.townName,
+        villageName: body.villageName,
+        code: body.code,
+        secretaryName: body.name,
+        language: body.language ?? app.deps.defaultLanguage,
+      },
+      (member, village, lead) => app.menuFor(member, village, lead),
+    ),
   );
   return created.ok ? { ok: true, member: created.value.secretary } : created;
 }

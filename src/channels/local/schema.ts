@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { InboundInput } from "../../app/inbound.js";
 import { GeoPoint, Language } from "../../domain/model.js";
+import { UploadName } from "./uploads.js";
 
 const MemberId = z.string().min(1).max(64);
 
@@ -49,11 +50,17 @@ export const LocalMessage = z.object({
   photos: z.array(z.string()),
   location: GeoPoint.optional(),
   fileName: z.string().optional(),
+  /** Stored upload file names of voice messages, played with <audio controls>. */
+  voices: z.array(z.string()).optional(),
+  /** On a bot message that asks the person to type: the most characters the bot takes for that answer. */
+  inputMax: z.number().int().positive().optional(),
+  /** Who sent a person's message in a group (its echo is seen by everyone there); the page shows others' on the left. */
+  sender: z.object({ id: z.string(), name: z.string() }).optional(),
 });
 export type LocalMessage = z.infer<typeof LocalMessage>;
 
 export const ChatLogFile = z.object({ messages: z.array(LocalMessage) });
 export type ChatLogFile = z.infer<typeof ChatLogFile>;
 
-/** Upload names the server made: a UUID and an image extension. Nothing else is ever served. */
-export const UploadName = z.string().regex(/^[0-9a-f-]{36}\.(png|jpg|gif|webp)$/);
+/** Upload names the server made: a UUID and a photo or voice extension (see uploads.ts). Nothing else is ever served. */
+export { UploadName };

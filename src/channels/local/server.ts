@@ -3,36 +3,23 @@ import { mkdir, readFile, stat, writeFile } from "node:fs/promises";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type Deps, localGroupChat, localPrivateChat, tellGroup } from "../../app/deps.js";
-import { handleInbound } from "../../app/handle.js";
+import type { App } from "../../app/create-app.js";
+import { inUnit, localGroupChat, localPrivateChat, tellGroup } from "../../app/deps.js";
 import { type InboundEvent, MAX_INBOUND_TEXT } from "../../app/inbound.js";
-import { inUnit } from "../../app/requests.js";
-import { groupWelcome } from "../../app/setup.js";
+import { Villages } from "../../app/tables.js";
 import type { Member } from "../../domain/model.js";
-import { translate } from "../../i18n/index.js";
+import { groupWelcome } from "../../features/setup/index.js";
 import { localChatText } from "../../i18n/local-chat.js";
 import type { Logger } from "../../outbox/dispatcher.js";
 import { HttpError, readBody, readJson, sendBytes, sendError, sendJson, UPLOAD_LIMIT } from "./http.js";
 import type { Hub, Pane, Pushed } from "./hub.js";
 import type { ChatLog } from "./log.js";
-import { findMember, listPeople, personView, setupFromPage } from "./people.js";
+import { explainSetup, findMember, listPeople, personView, setupFromPage } from "./people.js";
 import { EventBody, type LocalMessage, MemberQuery, SetupBody, UploadName } from "./schema.js";
+import { sniffUpload, TYPE_OF_EXTENSION, type UploadExtension } from "./uploads.js";
 
 export const HISTORY_LIMIT = 100;
 const HEARTBEAT_MS = 20_000;
-
-const IMAGE_TYPES: Record<string, string> = {
-  "image/png": "png",
-  "image/jpeg": "jpg",
-  "image/gif": "gif",
-  "image/webp": "webp",
-};
-const TYPE_OF_EXTENSION: Record<string, string> = {
-  png: "image/png",
-  jpg: "image/jpeg",
-  gif: "image/gif",
-  webp: "image/webp",
-};
 
 const PAGE_SECURITY = {
   "content-security-policy":
@@ -44,7 +31,7 @@ const PAGE_TEXT_SLOT = '<script type="application/json" id="page-text">null</scr
 const PUBLIC_DIR = fileURLToPath(new URL("./public/", import.meta.url));
 
 export interface ServerContext {
-  deps: Deps;
+  app: App;
   dataDir: string;
   log: ChatLog;
   hub: Hub;
@@ -67,7 +54,8 @@ export function chatsOf(member: Member): Map<string, Pane> {
 }
 
 export function createHandler(context: ServerContext): LocalHandler {
-  const { deps, dataDir, log, hub, kick, logger } = context;
+  const { app, dataDir, log, hub, kick, logger } = context;
+  const { deps } = app;
   const uploadDir = join(dataDir, "uploads");
   const streams = new Set<ServerResponse>();
   const greetedGroups = new Set<string>();
@@ -104,7 +92,7 @@ export function createHandler(context: ServerContext): LocalHandler {
   }
 
   async function knownMember(memberId: string): Promise<Member> {
-    const member = await findMember(deps, memberId);
+    const member = await findMember(app, memberId);
     if (member === undefined) throw new HttpError(404, "unknown_member", `No member with id ${memberId}.`);
     return member;
   }
@@ -117,7 +105,7 @@ export function createHandler(context: ServerContext): LocalHandler {
       greetedGroups.add(member.villageId);
       if ((await log.recent(localGroupChat(member.villageId), 1)).length === 0) {
         await inUnit(deps, async (unit) => {
-          const village = await unit.tx.getVillage(member.villageId);
+          const village = await unit.tx.get(Villages, member.villageId);
           if (village !== undefined) await tellGroup(unit, village.id, groupWelcome(village));
         });
         said = true;
@@ -126,7 +114,7 @@ export function createHandler(context: ServerContext): LocalHandler {
     if (!greetedMembers.has(member.id)) {
       greetedMembers.add(member.id);
       if ((await log.recent(localPrivateChat(member.id), 1)).length === 0) {
-        await handleInbound(deps, {
+        await app.handle({
           eventId: `hello-${member.id}`,
           channel: "local",
           userId: member.id,
@@ -140,8 +128,11 @@ export function createHandler(context: ServerContext): LocalHandler {
     if (said) kick();
   }
 
-  /** What the person sent, shown on their side of the private chat; keyed by event id so a retry adds nothing. */
-  async function echo(member: Member, body: EventBody): Promise<void> {
+  /**
+   * What the person sent, shown in the chat they sent it to (a group sees who sent it); keyed by event id so
+   * a retry adds nothing. In a group only commands are taken, as with Telegram's privacy mode.
+   */
+  async function echo(member: Member, body: EventBody, chatId: string): Promise<void> {
     const input = body.input;
     const base = {
       id: `p-${body.eventId}`,
@@ -149,34 +140,45 @@ export function createHandler(context: ServerContext): LocalHandler {
       from: "person" as const,
       buttons: [],
       photos: [],
+      ...(body.chat === "group" ? { sender: { id: member.id, name: member.name } } : {}),
     };
     let message: Omit<LocalMessage, "n"> | undefined;
-    if (input.type === "text") message = { ...base, text: input.text.slice(0, MAX_INBOUND_TEXT) };
-    else if (input.type === "command")
+    if (input.type === "command")
       message = { ...base, text: `/${input.command}${input.args === undefined ? "" : ` ${input.args}`}` };
+    else if (body.chat === "group") message = undefined;
+    else if (input.type === "text") message = { ...base, text: input.text.slice(0, MAX_INBOUND_TEXT) };
     else if (input.type === "photo")
       message = { ...base, text: input.caption ?? "", photos: [input.fileRef] };
+    else if (input.type === "voice") message = { ...base, text: "", voices: [input.fileRef] };
     else if (input.type === "location")
       message = { ...base, text: "", location: { lat: input.lat, lng: input.lng } };
     else if (input.type === "file") message = { ...base, text: "", fileName: input.fileName };
     if (message === undefined) return;
-    const stored = await log.append(localPrivateChat(member.id), message);
-    if (stored !== undefined) hub.publish(localPrivateChat(member.id), stored);
+    const stored = await log.append(chatId, message);
+    if (stored !== undefined) hub.publish(chatId, stored);
+  }
+
+  function languageOf(member: Member): string {
+    return member.language ?? deps.defaultLanguage;
   }
 
   async function postEvent(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const body = await readJson(req, EventBody);
     const member = await knownMember(body.userId);
-    if (body.input.type === "photo" && !(await uploadExists(body.input.fileRef))) {
+    const input = body.input;
+    if (
+      (input.type === "photo" || input.type === "voice") &&
+      !(await uploadExists(input.fileRef, input.type))
+    ) {
       throw new HttpError(
         400,
         "unknown_upload",
-        "Upload the photo to /api/upload first and send the fileRef it returns.",
+        `Upload the ${input.type} to /api/upload first and send the fileRef it returns.`,
       );
     }
     const chatId = body.chat === "private" ? localPrivateChat(member.id) : localGroupChat(member.villageId);
-    if (body.chat === "private") await echo(member, body);
-    const outcome = await handleInbound(deps, {
+    await echo(member, body, chatId);
+    const outcome = await app.handle({
       eventId: body.eventId,
       channel: "local",
       userId: member.id,
@@ -187,39 +189,33 @@ export function createHandler(context: ServerContext): LocalHandler {
     kick();
     if (outcome.status === "invalid")
       throw new HttpError(400, "invalid_event", "The event was refused as invalid.");
-    const now = (await findMember(deps, member.id)) ?? member;
+    const now = (await findMember(app, member.id)) ?? member;
     const language = now.language ?? deps.defaultLanguage;
     sendJson(res, 200, {
       status: outcome.status,
-      ...(outcome.notice === undefined ? {} : { notice: translate(outcome.notice, language) }),
+      language,
+      ...(outcome.notice === undefined ? {} : { notice: app.translate(outcome.notice, language) }),
     });
   }
 
   async function postSetup(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const body = await readJson(req, SetupBody);
-    const created = await setupFromPage(deps, body);
+    const created = await setupFromPage(app, body);
     if (!created.ok) {
-      const refusal = `refusal.${created.reason}` as const;
       const language = body.language ?? deps.defaultLanguage;
-      throw new HttpError(
-        422,
-        created.reason,
-        translate(
-          { key: refusal, ...(created.params === undefined ? {} : { params: created.params }) },
-          language,
-        ),
-        {
-          params: created.params ?? {},
-        },
-      );
+      throw new HttpError(422, created.reason, app.translate(explainSetup(created), language), {
+        params: created.params ?? {},
+      });
     }
     greetedMembers.add(created.member.id);
     kick();
-    sendJson(res, 200, { member: personView(created.member), villageId: created.member.villageId });
+    sendJson(res, 200, { member: personView(app, created.member), villageId: created.member.villageId });
   }
 
-  async function uploadExists(name: string): Promise<boolean> {
+  async function uploadExists(name: string, kind: "photo" | "voice"): Promise<boolean> {
     if (!UploadName.safeParse(name).success) return false;
+    const extension = name.slice(name.lastIndexOf(".") + 1) as UploadExtension;
+    if (TYPE_OF_EXTENSION[extension].startsWith("audio/") !== (kind === "voice")) return false;
     return stat(join(uploadDir, name)).then(
       (found) => found.isFile(),
       () => false,
@@ -229,13 +225,16 @@ export function createHandler(context: ServerContext): LocalHandler {
   async function postUpload(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     await memberFromQuery(url);
     const type = (req.headers["content-type"] ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
-    const extension = IMAGE_TYPES[type];
-    if (extension === undefined) {
-      throw new HttpError(415, "not_image", "Upload a png, jpeg, gif or webp image with its content-type.");
-    }
+    const kind = type.startsWith("audio/") ? "voice" : "photo";
     const body = await readBody(req, UPLOAD_LIMIT);
     if (body.length === 0) throw new HttpError(400, "empty_upload", "The upload is empty.");
-    const name = `${randomUUID()}.${extension}`;
+    const sniffed = await sniffUpload(body, kind);
+    if (sniffed === undefined) {
+      throw kind === "voice"
+        ? new HttpError(415, "not_voice", "Upload a voice recording (webm, ogg, m4a, mp3 or wav).")
+        : new HttpError(415, "not_image", "Upload a png, jpeg, gif or webp image.");
+    }
+    const name = `${randomUUID()}.${sniffed.extension}`;
     await mkdir(uploadDir, { recursive: true });
     await writeFile(join(uploadDir, name), body);
     sendJson(res, 200, { fileRef: name });
@@ -246,8 +245,8 @@ export function createHandler(context: ServerContext): LocalHandler {
     if (!parsed.success) throw new HttpError(404, "not_found", "No such upload.");
     const bytes = await readFile(join(uploadDir, parsed.data)).catch(() => undefined);
     if (bytes === undefined) throw new HttpError(404, "not_found", "No such upload.");
-    const extension = parsed.data.slice(parsed.data.lastIndexOf(".") + 1);
-    sendBytes(res, TYPE_OF_EXTENSION[extension] ?? "application/octet-stream", bytes, {
+    const extension = parsed.data.slice(parsed.data.lastIndexOf(".") + 1) as UploadExtension;
+    sendBytes(res, TYPE_OF_EXTENSION[extension], bytes, {
       "cache-control": "private, max-age=86400",
       "content-security-policy": "default-src 'none'",
     });
@@ -258,7 +257,12 @@ export function createHandler(context: ServerContext): LocalHandler {
     const chats = chatsOf(member);
     const history: Record<Pane, LocalMessage[]> = { private: [], group: [] };
     for (const [chatId, pane] of chats) history[pane] = await log.recent(chatId, HISTORY_LIMIT);
-    sendJson(res, 200, { member: personView(member), villageId: member.villageId, ...history });
+    sendJson(res, 200, {
+      member: personView(app, member),
+      villageId: member.villageId,
+      language: languageOf(member),
+      ...history,
+    });
   }
 
   async function getStream(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
@@ -296,7 +300,8 @@ export function createHandler(context: ServerContext): LocalHandler {
   }
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? "/", "http://local");
+    const url = URL.parse(req.url ?? "/", "http://local");
+    if (url === null) throw new HttpError(400, "bad_url", "That address cannot be read.");
     const method = req.method ?? "GET";
     const path = url.pathname;
     const get = method === "GET" || method === "HEAD";
@@ -316,7 +321,7 @@ export function createHandler(context: ServerContext): LocalHandler {
     const routes: Record<string, { method: string; run: () => Promise<void> }> = {
       "/api/people": {
         method: "GET",
-        run: async () => sendJson(res, 200, { villages: await listPeople(deps) }),
+        run: async () => sendJson(res, 200, { villages: await listPeople(app) }),
       },
       "/api/events": { method: "POST", run: () => postEvent(req, res) },
       "/api/setup": { method: "POST", run: () => postSetup(req, res) },

@@ -1,19 +1,24 @@
 import type { Api } from "grammy";
 import type { BotCommand, BotCommandScope, LanguageCode } from "grammy/types";
-import type { Command } from "../../app/inbound.js";
+import type { CommandSpec } from "../../app/feature.js";
 import type { Language } from "../../domain/model.js";
-import { type TelegramTextKey, telegramSays } from "../../i18n/telegram.js";
 import type { Logger } from "../../outbox/dispatcher.js";
+import type { Translate } from "../render.js";
 
 type ScopeType = "default" | "all_private_chats" | "all_group_chats" | "all_chat_administrators";
 
-/** Which commands each menu shows; the bot still checks every command it receives. */
-const MENUS: Record<ScopeType, readonly Command[]> = {
-  default: ["start", "help"],
-  all_private_chats: ["start", "help", "request", "my", "lang", "cancel"],
-  all_group_chats: ["help", "stats"],
-  all_chat_administrators: ["help", "stats", "setup"],
-};
+/** Which commands each menu shows, from what the features declare; the bot still checks every command. */
+function menus(commands: Iterable<CommandSpec>): Record<ScopeType, CommandSpec[]> {
+  const all = [...commands];
+  const listed = (...places: CommandSpec["menus"][number][]) =>
+    all.filter((command) => command.menus.some((place) => places.includes(place)));
+  return {
+    default: all.filter((command) => command.name === "start" || command.name === "help"),
+    all_private_chats: listed("private"),
+    all_group_chats: listed("group"),
+    all_chat_administrators: listed("group", "group_admins"),
+  };
+}
 
 /** Telegram's two-letter language codes for the menus, per app language. */
 const MENU_LANGUAGES: Record<Language, LanguageCode> = { "zh-CN": "zh", en: "en" };
@@ -25,30 +30,39 @@ export interface CommandMenu {
   commands: BotCommand[];
 }
 
-function describe(command: Command, language: Language): string {
-  return telegramSays(`command.${command}` as TelegramTextKey, language);
-}
-
 /** Every menu to set: each scope in each language, plus a fallback per scope in the default language. */
-export function commandMenus(defaultLanguage: Language): CommandMenu[] {
-  const menus: CommandMenu[] = [];
-  for (const [type, names] of Object.entries(MENUS) as [ScopeType, readonly Command[]][]) {
+export function commandMenus(
+  commands: Iterable<CommandSpec>,
+  defaultLanguage: Language,
+  translate: Translate,
+): CommandMenu[] {
+  const result: CommandMenu[] = [];
+  for (const [type, listed] of Object.entries(menus(commands)) as [ScopeType, CommandSpec[]][]) {
     const scope = { type } as BotCommandScope;
     const variants: [Language, LanguageCode | undefined][] = [
       [defaultLanguage, undefined],
       ...(Object.entries(MENU_LANGUAGES) as [Language, LanguageCode][]),
     ];
     for (const [language, languageCode] of variants) {
-      const commands = names.map((command) => ({ command, description: describe(command, language) }));
-      menus.push(languageCode === undefined ? { scope, commands } : { scope, languageCode, commands });
+      const shown = listed.map((command) => ({
+        command: command.name,
+        description: translate(command.description, language),
+      }));
+      result.push(
+        languageCode === undefined ? { scope, commands: shown } : { scope, languageCode, commands: shown },
+      );
     }
   }
-  return menus;
+  return result;
 }
 
 /** Sets the menus; a failure is logged and start-up goes on, since the menus only help people type. */
-export async function syncCommandMenus(api: Api, defaultLanguage: Language, logger: Logger): Promise<void> {
-  for (const menu of commandMenus(defaultLanguage)) {
+export async function syncCommandMenus(
+  api: Api,
+  menusToSet: readonly CommandMenu[],
+  logger: Logger,
+): Promise<void> {
+  for (const menu of menusToSet) {
     try {
       await api.setMyCommands(menu.commands, {
         scope: menu.scope,

@@ -1,9 +1,8 @@
 import type { Api } from "grammy";
-import type { Deps } from "../../app/deps.js";
-import { handleInbound, type InboundOutcome } from "../../app/handle.js";
+import type { App } from "../../app/create-app.js";
+import type { InboundOutcome } from "../../app/handle.js";
 import type { InboundInput } from "../../app/inbound.js";
-import { MAX_CSV_BYTES } from "../../app/roster.js";
-import { translate } from "../../i18n/index.js";
+import { MAX_CSV_BYTES } from "../../features/roster/index.js";
 import { type TelegramTextKey, telegramSays } from "../../i18n/telegram.js";
 import type { Logger } from "../../outbox/dispatcher.js";
 import { type EventBase, interpretUpdate } from "./inbound.js";
@@ -12,7 +11,7 @@ import { chatIdParam, claimUpdate, eventKey, memberOf, moveBinding, telegramBind
 import { ChatMemberStatus, isChatAdmin, isInChat, TelegramUpdate } from "./updates.js";
 
 export interface UpdateHandlerOptions {
-  deps: Deps;
+  app: App;
   kick: () => void;
   logger: Logger;
   /** Where files are downloaded from: `${apiRoot}/file/bot${token}/${file_path}`. */
@@ -33,10 +32,11 @@ function strayQueryId(raw: unknown): string | undefined {
 }
 
 export function createUpdateHandler(options: UpdateHandlerOptions): UpdateHandler {
-  const { deps, kick, logger, fileRoot } = options;
+  const { app, kick, logger, fileRoot } = options;
+  const { deps } = app;
 
   async function toApp(base: EventBase, input: InboundInput): Promise<InboundOutcome> {
-    const outcome = await handleInbound(deps, { ...base, input });
+    const outcome = await app.handle({ ...base, input });
     if (outcome.status === "invalid")
       logger.info("telegram update refused by the app", { updateId: base.eventId });
     return outcome;
@@ -129,7 +129,7 @@ export function createUpdateHandler(options: UpdateHandlerOptions): UpdateHandle
       const outcome = await toApp(base, { type: "button", data: data.slice(0, 256) });
       if (outcome.notice !== undefined) {
         answer = clip(
-          translate(outcome.notice, outcome.language ?? deps.defaultLanguage),
+          app.translate(outcome.notice, outcome.language ?? deps.defaultLanguage),
           MAX_CALLBACK_ANSWER,
         );
       }
@@ -167,7 +167,7 @@ export function createUpdateHandler(options: UpdateHandlerOptions): UpdateHandle
       return;
     }
     const update = parsed.data;
-    const found = interpretUpdate(update, botUsername);
+    const found = interpretUpdate(update, botUsername, app.registry.commands);
     try {
       switch (found.kind) {
         case "ignore":

@@ -1,4 +1,5 @@
-import { COMMANDS, type Command, type InboundEvent, type InboundInput } from "../../app/inbound.js";
+import type { CommandSpec } from "../../app/feature.js";
+import type { InboundEvent, InboundInput } from "../../app/inbound.js";
 import { parseJoinPayload } from "./links.js";
 import type { TelegramChat, TelegramMessage, TelegramUpdate, TelegramUser } from "./updates.js";
 
@@ -26,8 +27,8 @@ export type Interpretation =
     }
   | { kind: "migrate"; updateId: number; fromChatId: string; toChatId: string };
 
-const KNOWN_COMMANDS: ReadonlySet<string> = new Set(COMMANDS);
-const GROUP_COMMANDS: ReadonlySet<Command> = new Set(["start", "help", "stats", "setup"]);
+/** The command that binds a group; the channel checks the sender is a group admin before the app sees it. */
+const BIND_COMMAND = "setup";
 const TEXT_FILE = /\.(csv|txt)$/i;
 
 function displayName(user: TelegramUser): string {
@@ -76,16 +77,23 @@ function interpretCommand(
   command: ParsedCommand,
   chat: TelegramChat,
   sender: TelegramUser,
+  commands: ReadonlyMap<string, CommandSpec>,
 ): Interpretation {
-  const known = KNOWN_COMMANDS.has(command.name) ? (command.name as Command) : undefined;
+  const spec = commands.get(command.name);
+  const known = spec === undefined ? undefined : command.name;
   if (base.chat.kind === "group") {
-    if (known === undefined || !GROUP_COMMANDS.has(known))
+    if (known === undefined || spec?.group === undefined)
       return { kind: "ignore", reason: "group command not ours" };
-    if (known === "setup") {
+    if (known === BIND_COMMAND) {
       if (sender.id === GROUP_ANONYMOUS_BOT_ID) return { kind: "anonymous_admin", base };
       return { kind: "bind", base, title: chat.title?.slice(0, 256) };
     }
-    return { kind: "event", base, input: { type: "command", command: known } };
+    const args = command.args.slice(0, 256);
+    return {
+      kind: "event",
+      base,
+      input: args === "" ? { type: "command", command: known } : { type: "command", command: known, args },
+    };
   }
   if (known === "start") {
     const villageId = parseJoinPayload(command.args === "" ? undefined : command.args);
@@ -135,7 +143,11 @@ function interpretPrivateMessage(base: EventBase, message: TelegramMessage): Int
 }
 
 /** Maps one parsed update to what the channel should do with it; pure, so every branch is testable. */
-export function interpretUpdate(update: TelegramUpdate, botUsername: string): Interpretation {
+export function interpretUpdate(
+  update: TelegramUpdate,
+  botUsername: string,
+  commands: ReadonlyMap<string, CommandSpec>,
+): Interpretation {
   const query = update.callback_query;
   if (query !== undefined) {
     const chat: EventBase["chat"] =
@@ -181,7 +193,7 @@ export function interpretUpdate(update: TelegramUpdate, botUsername: string): In
     if (command.addressee !== undefined && command.addressee !== botUsername.toLowerCase()) {
       return { kind: "ignore", reason: "command for another bot" };
     }
-    return interpretCommand(base, command, message.chat, sender);
+    return interpretCommand(base, command, message.chat, sender, commands);
   }
   if (chat.kind === "group") return { kind: "ignore", reason: "group message without a command" };
   return interpretPrivateMessage(base, message);

@@ -3,9 +3,9 @@ import { createServer, type Server } from "node:http";
 import { autoRetry } from "@grammyjs/auto-retry";
 import { Bot, type Transformer, webhookCallback } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
-import type { Deps } from "../../app/deps.js";
+import type { App } from "../../app/create-app.js";
 import type { ChannelSender, Logger } from "../../outbox/dispatcher.js";
-import { syncCommandMenus } from "./commands.js";
+import { commandMenus, syncCommandMenus } from "./commands.js";
 import { createUpdateHandler } from "./handler.js";
 import { createTelegramSender } from "./sender.js";
 import { ALLOWED_UPDATES } from "./updates.js";
@@ -14,7 +14,7 @@ export interface TelegramChannelOptions {
   token: string;
   apiRoot: string;
   webhook?: { url: string; secret?: string; port: number };
-  deps: Deps;
+  app: App;
   /** Asks the outbox to send what the last update queued. */
   kick: () => void;
   logger: Logger;
@@ -47,14 +47,15 @@ const interactiveRetry = () =>
 
 /** The Telegram channel: grammY bot, update handling, outbox sender, long polling or webhook. */
 export function createTelegramChannel(options: TelegramChannelOptions): TelegramChannel {
-  const { token, deps, kick, logger, webhook } = options;
+  const { token, app, kick, logger, webhook } = options;
+  const { deps } = app;
   const apiRoot = options.apiRoot.replace(/\/+$/, "");
   const bot = new Bot(token, {
     client: { apiRoot },
     ...(options.botInfo === undefined ? {} : { botInfo: options.botInfo }),
   });
   if (options.transformer !== undefined) bot.api.config.use(options.transformer);
-  const handle = createUpdateHandler({ deps, kick, logger, fileRoot: `${apiRoot}/file/bot${token}` });
+  const handle = createUpdateHandler({ app, kick, logger, fileRoot: `${apiRoot}/file/bot${token}` });
   bot.use(async (ctx) => {
     ctx.api.config.use(interactiveRetry());
     await handle(ctx.api, ctx.me.username, ctx.update);
@@ -68,6 +69,7 @@ export function createTelegramChannel(options: TelegramChannelOptions): Telegram
   const sender = createTelegramSender({
     api: bot.api,
     deps,
+    translate: app.translate,
     logger,
     botUsername: () => bot.botInfo.username,
   });
@@ -124,7 +126,8 @@ export function createTelegramChannel(options: TelegramChannelOptions): Telegram
     sender,
     async start() {
       await bot.init();
-      await syncCommandMenus(bot.api, deps.defaultLanguage, logger);
+      const menus = commandMenus(app.registry.commands.values(), deps.defaultLanguage, app.translate);
+      await syncCommandMenus(bot.api, menus, logger);
       if (webhook === undefined) await startPolling();
       else await startWebhook(webhook);
     },

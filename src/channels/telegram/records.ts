@@ -1,6 +1,7 @@
 import type { Deps } from "../../app/deps.js";
-import { languageFromHint } from "../../app/handle.js";
 import type { Transaction } from "../../app/ports.js";
+import { Bindings, bindingKey, identityKey, Members } from "../../app/tables.js";
+import { languageFromHint } from "../../app/turn.js";
 import type { GroupBinding, Language, Member } from "../../domain/model.js";
 
 /** Chat ids are stored as strings; Telegram takes numeric ones as numbers. */
@@ -15,19 +16,19 @@ export function eventKey(updateId: string): string {
 
 /** Moves a group's binding to the chat id Telegram gave it after the group became a supergroup. */
 export async function moveBinding(tx: Transaction, fromChatId: string, toChatId: string): Promise<boolean> {
-  const binding = await tx.getBinding("telegram", fromChatId);
+  const binding = await tx.get(Bindings, bindingKey("telegram", fromChatId));
   if (binding === undefined) return false;
-  tx.putBinding({ ...binding, chatId: toChatId });
-  tx.deleteBinding("telegram", fromChatId);
+  tx.put(Bindings, { ...binding, chatId: toChatId });
+  tx.delete(Bindings, bindingKey("telegram", fromChatId));
   return true;
 }
 
 export async function telegramBindings(tx: Transaction, villageId: string): Promise<GroupBinding[]> {
-  return (await tx.listBindings(villageId)).filter((binding) => binding.channel === "telegram");
+  return (await tx.find(Bindings, "village", villageId)).filter((binding) => binding.channel === "telegram");
 }
 
 export async function memberOf(tx: Transaction, userId: string): Promise<Member | undefined> {
-  return tx.findMemberByIdentity({ channel: "telegram", userId });
+  return (await tx.find(Members, "identity", identityKey("telegram", userId)))[0];
 }
 
 /** The language to answer someone in: their choice, else their app's language, else the bot's default. */

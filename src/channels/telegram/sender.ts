@@ -2,9 +2,10 @@ import { type Api, GrammyError } from "grammy";
 import type { InlineKeyboardButton, InlineKeyboardMarkup, MessageEntity } from "grammy/types";
 import type { Deps } from "../../app/deps.js";
 import type { OutboxEntry } from "../../app/ports.js";
+import { Members, Villages } from "../../app/tables.js";
 import { telegramSays } from "../../i18n/telegram.js";
 import { type ChannelSender, DeliveryError, type Logger } from "../../outbox/dispatcher.js";
-import { type RenderedButton, renderMessage } from "../render.js";
+import { type RenderedButton, renderMessage, type Translate } from "../render.js";
 import { MAX_CALLBACK_DATA_BYTES, splitText } from "./limits.js";
 import { joinPayload, privateChatLink } from "./links.js";
 import { chatIdParam, moveBinding, telegramBindings } from "./records.js";
@@ -12,6 +13,7 @@ import { chatIdParam, moveBinding, telegramBindings } from "./records.js";
 export interface TelegramSenderOptions {
   api: Api;
   deps: Deps;
+  translate: Translate;
   logger: Logger;
   /** The bot's @username, known once the bot is initialised. */
   botUsername: () => string;
@@ -27,18 +29,15 @@ const UNREACHABLE = /bot can't initiate conversation|bot was blocked by the user
 
 /** Turns one outbox entry into Telegram calls, and Telegram's errors into the outbox's terms. */
 export function createTelegramSender(options: TelegramSenderOptions): ChannelSender {
-  const { api, deps, logger, botUsername } = options;
+  const { api, deps, translate, logger, botUsername } = options;
   /** How many parts of a multi-part entry went out, so a retry does not repeat them. */
   const progress = new Map<string, number>();
   /** When each unreachable member was last nudged in their group. */
   const nudged = new Map<string, number>();
 
   function toButton(button: RenderedButton): InlineKeyboardButton | undefined {
-    if (button.action.type === "open_private") {
-      return {
-        text: button.label,
-        url: privateChatLink(botUsername(), joinPayload(button.action.villageId)),
-      };
+    if (button.opensPrivateFor !== undefined) {
+      return { text: button.label, url: privateChatLink(botUsername(), joinPayload(button.opensPrivateFor)) };
     }
     if (Buffer.byteLength(button.data, "utf8") > MAX_CALLBACK_DATA_BYTES || button.data === "") {
       logger.error("telegram button dropped: callback data too long", { data: button.data });
@@ -58,7 +57,7 @@ export function createTelegramSender(options: TelegramSenderOptions): ChannelSen
 
   function partsOf(entry: OutboxEntry): Part[] {
     const { message, target } = entry;
-    const rendered = renderMessage(message, target.language);
+    const rendered = renderMessage(message, target.language, translate);
     const parts: Part[] = [];
     for (const attachment of message.attachments ?? []) {
       if (attachment.channel !== "telegram") continue;
@@ -87,9 +86,9 @@ export function createTelegramSender(options: TelegramSenderOptions): ChannelSen
     const last = nudged.get(memberId);
     if (last !== undefined && now - last < NUDGE_INTERVAL_MS) return true;
     const found = await deps.store.transaction(async (tx) => {
-      const member = await tx.getMember(memberId);
+      const member = await tx.get(Members, memberId);
       if (member === undefined || !member.active) return undefined;
-      const village = await tx.getVillage(member.villageId);
+      const village = await tx.get(Villages, member.villageId);
       return { member, village, bindings: await telegramBindings(tx, member.villageId) };
     });
     if (found === undefined || found.bindings.length === 0) return false;

@@ -5,33 +5,36 @@
  * journal and fdatasync'd (group commit: one fdatasync covers every line queued behind the one in flight)
  * before the transaction resolves, so an acknowledged write survives kill -9 and power loss. The data files
  * are then checkpointed lazily, at most every 200 ms: only files whose records changed are rewritten
- * (through lowdb, i.e. temp file + rename, then fsync), and requests live in buckets of 250 per village and
- * year, so a write rewrites at most one bucket. Each checkpoint starts a new journal segment and deletes
+ * (through lowdb, i.e. temp file + rename, then fsync), and tables lay their records out in small files
+ * (requests in buckets of 250 per village and year), so a write rewrites at most a few small files. Each checkpoint starts a new journal segment and deletes
  * the old one once the files reflecting it are on disk. At open: read and zod-parse every file (a corrupt
  * one stops the open with its path, and is never written), replay the journal (full-document puts,
  * idempotent; a torn last line is ignored), checkpoint.
  *
- * Memory: all records but requests stay resident; of requests only a summary index (id, village,
- * requester, state, year, seq) is, and bucket files are cached least-recently-used.
+ * Memory: records of resident tables stay in memory; of the others (requests) only keys and index values
+ * do, and their files are cached least-recently-used.
  */
 import { mkdir, rm } from "node:fs/promises";
 import type { Clock } from "../../app/ports.js";
+import { type AnyTable, KERNEL_TABLES } from "../../app/tables.js";
 import { type Persistence, StagedStore, systemClock } from "../staged.js";
 import { DEAD_LETTER_LIMIT, type Limits, type Op, PROCESSED_LIMIT, Tables } from "../tables.js";
+import { DocumentFiles } from "./documents.js";
 import { Journal, readJournal } from "./journal.js";
-import { Layout, safeId } from "./layout.js";
+import { Layout } from "./layout.js";
 import { acquireLock, type Lock } from "./lock.js";
-import { RequestFiles } from "./requests.js";
 import { loadFiles, writeChanges } from "./snapshot.js";
 
 export { CorruptDataFileError, StoreLockedError } from "./errors.js";
 
 export interface LowdbStoreOptions {
+  /** The tables to keep; the kernel's when omitted. */
+  tables?: readonly AnyTable[];
   /** Stamps outbox entries; pass the clock the use cases run on. */
   clock?: Clock;
   /** How long committed changes may stay in the journal alone before the data files catch up. */
   checkpointDelayMs?: number;
-  /** How many request bucket files to keep parsed in memory. */
+  /** How many files of non-resident tables (request buckets) to keep parsed in memory. */
   cachedBuckets?: number;
   limits?: Partial<Limits>;
 }
@@ -43,17 +46,19 @@ export async function openLowdbStore(dir: string, options: LowdbStoreOptions = {
   await mkdir(dir, { recursive: true });
   const lock = await acquireLock(layout.lock);
   try {
-    const requests = new RequestFiles(layout, options.cachedBuckets);
+    const documents = new DocumentFiles(layout, options.cachedBuckets);
     const limits = { processed: PROCESSED_LIMIT, deadLetters: DEAD_LETTER_LIMIT, ...options.limits };
-    const tables = new Tables(requests, limits);
+    const tables = new Tables(options.tables ?? KERNEL_TABLES, documents, limits);
     await loadFiles(layout, tables);
-    const replay = await readJournal(layout);
+    const replay = await readJournal(layout, (name) =>
+      tables.hasTable(name) ? tables.state(name).table : undefined,
+    );
     for (const ops of replay.units) for (const op of ops) tables.apply(op);
     const journal = await Journal.create(layout, replay.next);
     const persistence = new LowdbPersistence(
       layout,
       tables,
-      requests,
+      documents,
       journal,
       lock,
       options.checkpointDelayMs,
@@ -79,7 +84,7 @@ class LowdbPersistence implements Persistence {
   constructor(
     private readonly layout: Layout,
     private readonly tables: Tables,
-    private readonly requests: RequestFiles,
+    private readonly documents: DocumentFiles,
     private readonly journal: Journal,
     private readonly lock: Lock,
     private readonly delayMs = 200,
@@ -88,8 +93,7 @@ class LowdbPersistence implements Persistence {
   check(ops: readonly Op[]): void {
     if (this.failure !== undefined) throw this.failure;
     for (const op of ops) {
-      if (op.t === "village") safeId(op.v.id);
-      else if (op.t === "member" || op.t === "household" || op.t === "request") safeId(op.v.villageId);
+      if (op.t === "put") this.layout.file(this.tables.state(op.table).table.file(op.v));
     }
   }
 
@@ -109,10 +113,10 @@ class LowdbPersistence implements Persistence {
   checkpoint(replayed: readonly string[] = []): Promise<void> {
     const run = this.checkpoints.then(async () => {
       if (this.failure !== undefined) throw this.failure;
-      await this.requests.prepare();
+      await this.documents.prepare();
       // Synchronously, together: take the changes to write, and start a new segment for later commits.
       const [, closed] = await Promise.all([
-        writeChanges(this.layout, this.tables, this.requests),
+        writeChanges(this.layout, this.tables, this.documents),
         this.journal.rotate(),
       ]);
       await Promise.all([...replayed, closed].map((path) => rm(path, { force: true })));

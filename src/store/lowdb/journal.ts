@@ -1,4 +1,5 @@
 import { type FileHandle, open, readdir, readFile } from "node:fs/promises";
+import type { AnyTable } from "../../app/tables.js";
 import type { Op } from "../tables.js";
 import { CorruptDataFileError } from "./errors.js";
 import { fsync } from "./files.js";
@@ -129,7 +130,10 @@ export interface Replay {
  * Reads every journal segment, oldest first. A last line without its newline is a write cut short by a
  * crash, never acknowledged, and is ignored; any other unreadable line makes the segment corrupt.
  */
-export async function readJournal(layout: Layout): Promise<Replay> {
+export async function readJournal(
+  layout: Layout,
+  tableNamed: (name: string) => AnyTable | undefined,
+): Promise<Replay> {
   const numbers = segmentNumbers(await readdir(layout.root));
   const segments = numbers.map((n) => layout.segment(n));
   const units: Op[][] = [];
@@ -138,21 +142,63 @@ export async function readJournal(layout: Layout): Promise<Replay> {
     lines.pop();
     for (const [index, line] of lines.entries()) {
       if (line.trim() === "") continue;
-      units.push(parseLine(path, index + 1, line));
+      units.push(parseLine(path, index + 1, line, tableNamed));
     }
   }
   return { segments, next: (numbers.at(-1) ?? 0) + 1, units };
 }
 
-function parseLine(path: string, number: number, line: string): Op[] {
+function parseLine(
+  path: string,
+  number: number,
+  line: string,
+  tableNamed: (name: string) => AnyTable | undefined,
+): Op[] {
   let json: unknown;
   try {
     json = JSON.parse(line);
   } catch (error) {
     throw new CorruptDataFileError(path, `line ${number} is not valid JSON: ${(error as Error).message}`);
   }
+  if (typeof json === "object" && json !== null && "ops" in json && Array.isArray(json.ops))
+    json = { ...json, ops: json.ops.map(fromLegacyOp) };
   const parsed = JournalLine.safeParse(json);
   if (!parsed.success)
     throw new CorruptDataFileError(path, `line ${number}: ${parsed.error.issues[0]?.message}`);
-  return parsed.data.ops;
+  return parsed.data.ops.map((op) => {
+    if (op.t !== "put" && op.t !== "del") return op;
+    const table = tableNamed(op.table);
+    if (table === undefined)
+      throw new CorruptDataFileError(path, `line ${number} changes "${op.table}", which no table is called`);
+    if (op.t === "del") return op;
+    const record = table.schema.safeParse(op.v);
+    if (!record.success)
+      throw new CorruptDataFileError(path, `line ${number}: a ${op.table} record is not valid`);
+    return { ...op, v: record.data };
+  });
+}
+
+const LEGACY_TABLES: Record<string, string> = {
+  town: "towns",
+  village: "villages",
+  member: "members",
+  household: "households",
+  binding: "bindings",
+  request: "requests",
+  conversation: "conversations",
+};
+
+/** Ops as journals written before tables were declared have them; replayed as today's ops. */
+function fromLegacyOp(op: unknown): unknown {
+  if (typeof op !== "object" || op === null || !("t" in op) || typeof op.t !== "string") return op;
+  const legacy = op as Record<string, unknown> & { t: string };
+  const table = LEGACY_TABLES[legacy.t];
+  if (table !== undefined) return { t: "put", table, v: legacy.v };
+  if (legacy.t === "household.del") return { t: "del", table: "households", key: legacy.id };
+  if (legacy.t === "conversation.del") return { t: "del", table: "conversations", key: legacy.key };
+  if (legacy.t === "binding.del")
+    return { t: "del", table: "bindings", key: `${legacy.channel}:${legacy.chatId}` };
+  if (legacy.t === "counter" && "kind" in legacy) return { t: "counter", key: legacy.kind, n: legacy.n };
+  if (legacy.t === "seq") return { t: "counter", key: `seq:${legacy.villageId}:${legacy.year}`, n: legacy.n };
+  return op;
 }

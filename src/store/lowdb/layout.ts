@@ -1,21 +1,29 @@
 import { join } from "node:path";
 
-/** Requests per bucket file: a write rewrites at most this many requests, however long the history. */
-export const BUCKET_SIZE = 250;
-
-const SAFE_ID = /^[A-Za-z0-9_-]{1,64}$/;
+const SAFE_SEGMENT = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$/;
 const SEGMENT = /^journal\.(\d{1,15})\.jsonl$/;
-const BUCKET = /^\d{1,6}-\d{3,}\.json$/;
+
+/** Files and folders of the data directory that hold no table. */
+export const NOT_TABLE_FILES: ReadonlySet<string> = new Set([
+  "processed.json",
+  "outbox.json",
+  "counters.json",
+  "holidays.json",
+  "local-chat",
+  "uploads",
+]);
 
 /**
- * Where each record lives under the data directory:
+ * Where each record lives under the data directory. Tables say which file each record goes in
+ * (`Table.file`); a file holds `{ "schemaVersion": 1, "<table name>": [records…] }` for one or more tables:
  *
- *   LOCK                                    pid of the process that has the directory open
- *   journal.<n>.jsonl                       committed units not yet in the files below
- *   directory.json                          towns, villages, group bindings, counters
- *   villages/<villageId>/roster.json        members and households of one village
- *   villages/<villageId>/requests/<year>-<bucket>.json   up to 250 requests: seq 1-250 in bucket 000, ...
- *   conversations.json, processed.json, outbox.json
+ *   LOCK                                     pid of the process that has the directory open
+ *   journal.<n>.jsonl                        committed units not yet in the files below
+ *   directory.json                           towns, villages, group bindings
+ *   villages/<villageId>/roster.json         members and households of one village
+ *   villages/<villageId>/requests/<year>-<bucket>.json   up to 250 requests each
+ *   conversations.json                       steps waiting for a typed answer
+ *   counters.json, processed.json, outbox.json
  */
 export class Layout {
   constructor(readonly root: string) {}
@@ -24,12 +32,8 @@ export class Layout {
     return join(this.root, "LOCK");
   }
 
-  get directory(): string {
-    return join(this.root, "directory.json");
-  }
-
-  get conversations(): string {
-    return join(this.root, "conversations.json");
+  get counters(): string {
+    return join(this.root, "counters.json");
   }
 
   get processed(): string {
@@ -40,21 +44,18 @@ export class Layout {
     return join(this.root, "outbox.json");
   }
 
-  get villages(): string {
-    return join(this.root, "villages");
-  }
-
-  roster(villageId: string): string {
-    return join(this.villages, safeId(villageId), "roster.json");
-  }
-
-  requests(villageId: string): string {
-    return join(this.villages, safeId(villageId), "requests");
-  }
-
-  bucket(request: { villageId: string; year: number; seq: number }): string {
-    const bucket = String(Math.floor((request.seq - 1) / BUCKET_SIZE)).padStart(3, "0");
-    return join(this.requests(request.villageId), `${request.year}-${bucket}.json`);
+  /** The absolute path of a table file; throws for a path that could leave the data directory. */
+  file(relative: string): string {
+    const parts = relative.split("/");
+    if (
+      !relative.endsWith(".json") ||
+      parts.some((part) => !SAFE_SEGMENT.test(part)) ||
+      NOT_TABLE_FILES.has(parts[0] ?? "")
+    )
+      throw new Error(
+        `A table file must be a plain relative path ending in .json, not ${JSON.stringify(relative)}.`,
+      );
+    return join(this.root, ...parts);
   }
 
   segment(n: number): string {
@@ -70,19 +71,4 @@ export function segmentNumbers(names: readonly string[]): number[] {
     if (match?.[1] !== undefined) numbers.push(Number(match[1]));
   }
   return numbers.sort((a, b) => a - b);
-}
-
-export function isBucketFile(name: string): boolean {
-  return BUCKET.test(name);
-}
-
-export function isSafeId(id: string): boolean {
-  return SAFE_ID.test(id);
-}
-
-/** Ids become directory names, so they must be plain ASCII words. */
-export function safeId(id: string): string {
-  if (!isSafeId(id))
-    throw new Error(`Village id ${JSON.stringify(id)} cannot name a directory (use [A-Za-z0-9_-]).`);
-  return id;
 }

@@ -1,6 +1,4 @@
 import { z } from "zod";
-import { Conversation } from "../../app/conversation.js";
-import { GroupBinding, Household, Member, ServiceRequest, Town, Village } from "../../domain/model.js";
 import { Op, OutboxEntrySchema } from "../tables.js";
 
 /** The shape of every file the lowdb adapter writes. Bump `schemaVersion` and migrate when one changes. */
@@ -8,28 +6,18 @@ import { Op, OutboxEntrySchema } from "../tables.js";
 const schemaVersion = z.literal(1);
 const count = z.number().int().nonnegative();
 
-export const DirectoryFile = z.object({
-  schemaVersion,
-  counters: z.object({ town: count, village: count, member: count, household: count }),
-  requestSeqs: z.array(z.object({ villageId: z.string(), year: z.number().int(), n: count })),
-  towns: z.array(Town),
-  villages: z.array(Village),
-  bindings: z.array(GroupBinding),
+/** A table file: record lists by table name (each list is checked against its table's schema on reading). */
+export const TableFile = z.looseObject({ schemaVersion });
+export type TableFile = z.infer<typeof TableFile>;
+
+/** Counters kept in directory.json before counters.json existed. */
+export const LegacyCounters = z.object({
+  counters: z.record(z.string(), count).optional(),
+  requestSeqs: z.array(z.object({ villageId: z.string(), year: z.number().int(), n: count })).optional(),
 });
-export type DirectoryFile = z.infer<typeof DirectoryFile>;
 
-export const RosterFile = z.object({
-  schemaVersion,
-  members: z.array(Member),
-  households: z.array(Household),
-});
-export type RosterFile = z.infer<typeof RosterFile>;
-
-export const BucketFile = z.object({ schemaVersion, requests: z.array(ServiceRequest) });
-export type BucketFile = z.infer<typeof BucketFile>;
-
-export const ConversationsFile = z.object({ schemaVersion, conversations: z.array(Conversation) });
-export type ConversationsFile = z.infer<typeof ConversationsFile>;
+export const CountersFile = z.object({ schemaVersion, counters: z.record(z.string(), count) });
+export type CountersFile = z.infer<typeof CountersFile>;
 
 export const ProcessedFile = z.object({ schemaVersion, keys: z.array(z.string()) });
 export type ProcessedFile = z.infer<typeof ProcessedFile>;

@@ -1,95 +1,112 @@
 import { readdir } from "node:fs/promises";
-import { dirname, join } from "node:path";
-import { summarize, type Tables } from "../tables.js";
+import { dirname, join, relative, sep } from "node:path";
+import { z } from "zod";
+import type { AnyTable } from "../../app/tables.js";
+import { OUTBOX_COUNTER, type Tables } from "../tables.js";
+import type { DocumentFiles } from "./documents.js";
 import { CorruptDataFileError } from "./errors.js";
 import { fsync, isNotFound, readDataFile, writeDataFile } from "./files.js";
-import { isBucketFile, isSafeId, type Layout } from "./layout.js";
-import type { RequestFiles } from "./requests.js";
-import {
-  BucketFile,
-  ConversationsFile,
-  DirectoryFile,
-  OutboxFile,
-  ProcessedFile,
-  RosterFile,
-} from "./schema.js";
+import { type Layout, NOT_TABLE_FILES } from "./layout.js";
+import { CountersFile, LegacyCounters, OutboxFile, ProcessedFile, TableFile } from "./schema.js";
 
-/** Reads every data file into `tables` (request files only into the index). Leaves `tables` clean. */
+/** Reads every data file into `tables` (files of non-resident tables only into the indexes). Leaves `tables` clean. */
 export async function loadFiles(layout: Layout, tables: Tables): Promise<void> {
-  const directory = await readDataFile(layout.directory, DirectoryFile);
-  if (directory !== undefined) {
-    for (const [kind, n] of Object.entries(directory.counters)) {
-      tables.apply({ t: "counter", kind: kind as keyof typeof directory.counters, n });
+  const seen = new Map<string, string>();
+  let legacyCounters = false;
+  for (const file of await tableFiles(layout.root)) {
+    const path = layout.file(file);
+    const data = await readDataFile(path, TableFile.and(LegacyCounters));
+    if (data === undefined) continue;
+    for (const [name, list] of Object.entries(data)) {
+      if (name === "schemaVersion" || name === "counters" || name === "requestSeqs") continue;
+      if (!tables.hasTable(name))
+        throw new CorruptDataFileError(path, `it holds "${name}", which no table of this version is called`);
+      loadRecords(tables, tables.state(name).table, path, file, list, seen);
     }
-    for (const seq of directory.requestSeqs) tables.apply({ t: "seq", ...seq });
-    for (const v of directory.towns) tables.apply({ t: "town", v });
-    for (const v of directory.villages) tables.apply({ t: "village", v });
-    for (const v of directory.bindings) tables.apply({ t: "binding", v });
+    for (const [key, n] of Object.entries(data.counters ?? {})) tables.apply({ t: "counter", key, n });
+    for (const seq of data.requestSeqs ?? [])
+      tables.apply({ t: "counter", key: `seq:${seq.villageId}:${seq.year}`, n: seq.n });
+    if (data.counters !== undefined || data.requestSeqs !== undefined) legacyCounters = true;
   }
-  for (const villageId of (await listNames(layout.villages)).filter(isSafeId)) {
-    const roster = await readDataFile(layout.roster(villageId), RosterFile);
-    for (const v of roster?.members ?? []) tables.apply({ t: "member", v });
-    for (const v of roster?.households ?? []) tables.apply({ t: "household", v });
-    await indexRequests(layout, tables, villageId);
-  }
-  const conversations = await readDataFile(layout.conversations, ConversationsFile);
-  for (const v of conversations?.conversations ?? []) tables.apply({ t: "conversation", v });
+  const counters = await readDataFile(layout.counters, CountersFile);
+  for (const [key, n] of Object.entries(counters?.counters ?? {})) tables.apply({ t: "counter", key, n });
   const processed = await readDataFile(layout.processed, ProcessedFile);
   for (const key of processed?.keys ?? []) tables.apply({ t: "processed", key });
   const outbox = await readDataFile(layout.outbox, OutboxFile);
   if (outbox !== undefined) {
-    tables.apply({ t: "counter", kind: "outbox", n: outbox.lastId });
+    tables.apply({ t: "counter", key: OUTBOX_COUNTER, n: outbox.lastId });
     const pending = outbox.pending.sort((a, b) => a.id.localeCompare(b.id));
     for (const v of pending) tables.apply({ t: "outbox", v });
     for (const v of outbox.dead) tables.apply({ t: "dead", v });
   }
   tables.takeDirty();
+  // The next checkpoint rewrites directory.json without them, so counters.json must hold them first.
+  if (legacyCounters) tables.countersMoved();
 }
 
-async function indexRequests(layout: Layout, tables: Tables, villageId: string): Promise<void> {
-  const dir = layout.requests(villageId);
-  for (const name of await listNames(dir)) {
-    if (!isBucketFile(name)) continue;
-    const path = join(dir, name);
-    const file = await readDataFile(path, BucketFile);
-    for (const request of file?.requests ?? []) {
-      if (layout.bucket(request) !== path) {
-        throw new CorruptDataFileError(path, `request ${request.id} belongs in ${layout.bucket(request)}`);
-      }
-      if (tables.requests.has(request.id)) {
-        throw new CorruptDataFileError(path, `request ${request.id} is also in another file`);
-      }
-      tables.indexRequest(summarize(request));
+function loadRecords(
+  tables: Tables,
+  table: AnyTable,
+  path: string,
+  file: string,
+  list: unknown,
+  seen: Map<string, string>,
+): void {
+  const parsed = z.array(table.schema).safeParse(list);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new CorruptDataFileError(path, `${table.name}[${issue?.path.join(".")}]: ${issue?.message}`);
+  }
+  const resident = tables.state(table).records !== undefined;
+  for (const record of parsed.data) {
+    const key = table.key(record);
+    if (table.file(record) !== file)
+      throw new CorruptDataFileError(path, `${table.name} ${key} belongs in ${table.file(record)}`);
+    const where = `${table.name}\u0000${key}`;
+    if (seen.has(where))
+      throw new CorruptDataFileError(path, `${table.name} ${key} is also in ${seen.get(where)}`);
+    seen.set(where, path);
+    if (resident) tables.apply({ t: "put", table: table.name, v: record });
+    else tables.indexDocument(table, record);
+  }
+}
+
+/** Every JSON file under the data directory that may hold tables, as "/"-separated relative paths, sorted. */
+async function tableFiles(root: string): Promise<string[]> {
+  const found: string[] = [];
+  async function walk(dir: string): Promise<void> {
+    let entries: import("node:fs").Dirent[];
+    try {
+      entries = await readdir(dir, { withFileTypes: true });
+    } catch (error) {
+      if (isNotFound(error)) return;
+      throw error;
+    }
+    for (const entry of entries) {
+      if (entry.name.startsWith(".")) continue;
+      const path = join(dir, entry.name);
+      if (dir === root && NOT_TABLE_FILES.has(entry.name)) continue;
+      if (entry.isDirectory()) await walk(path);
+      else if (entry.isFile() && entry.name.endsWith(".json"))
+        found.push(relative(root, path).split(sep).join("/"));
     }
   }
-}
-
-async function listNames(dir: string): Promise<string[]> {
-  try {
-    return (await readdir(dir)).filter((name) => !name.startsWith(".")).sort();
-  } catch (error) {
-    if (isNotFound(error)) return [];
-    throw error;
-  }
+  await walk(root);
+  return found.sort();
 }
 
 /**
  * Writes every file whose records changed since the last call: takes the changes from `tables` and
- * `requests` synchronously (call `requests.prepare()` first), then writes. The contents are fixed at the
+ * `documents` synchronously (call `documents.prepare()` first), then writes. The contents are fixed at the
  * call, as stored records are never mutated in place (a put replaces the record).
  */
-export function writeChanges(layout: Layout, tables: Tables, requests: RequestFiles): Promise<void> {
+export function writeChanges(layout: Layout, tables: Tables, documents: DocumentFiles): Promise<void> {
   const dirty = tables.takeDirty();
   const files: { path: string; data: unknown }[] = [];
-  if (dirty.directory) files.push({ path: layout.directory, data: directoryFile(tables) });
-  for (const villageId of dirty.rosters)
-    files.push({ path: layout.roster(villageId), data: rosterFile(tables, villageId) });
-  if (dirty.conversations) {
-    const conversations = [...tables.conversations.values()];
-    files.push({
-      path: layout.conversations,
-      data: { schemaVersion: 1, conversations } satisfies ConversationsFile,
-    });
+  for (const file of dirty.files) files.push({ path: layout.file(file), data: residentFile(tables, file) });
+  if (dirty.counters) {
+    const counters = Object.fromEntries([...tables.counters].filter(([key]) => key !== OUTBOX_COUNTER));
+    files.push({ path: layout.counters, data: { schemaVersion: 1, counters } satisfies CountersFile });
   }
   if (dirty.processed) {
     files.push({
@@ -98,9 +115,21 @@ export function writeChanges(layout: Layout, tables: Tables, requests: RequestFi
     });
   }
   if (dirty.outbox) files.push({ path: layout.outbox, data: outboxFile(tables) });
-  const buckets = requests.take();
-  files.push(...buckets);
-  return writeOneByOne(layout.root, files).then(() => requests.written(buckets.map(({ path }) => path)));
+  const taken = documents.take();
+  for (const { file, data } of taken) files.push({ path: layout.file(file), data });
+  return writeOneByOne(layout.root, files).then(() => documents.written(taken.map(({ file }) => file)));
+}
+
+/** One file of resident tables: each table's records kept in it. */
+function residentFile(tables: Tables, file: string): TableFile {
+  const data: TableFile = { schemaVersion: 1 };
+  for (const state of tables.tables) {
+    if (state.records === undefined) continue;
+    const keys = state.byFile.get(file);
+    if (keys.size === 0) continue;
+    data[state.table.name] = [...keys].map((key) => state.records?.get(key));
+  }
+  return data;
 }
 
 /** One file at a time: each file's serialisation is its own short task, not one long stall of the event loop. */
@@ -114,38 +143,10 @@ async function writeOneByOne(root: string, files: readonly { path: string; data:
   for (const dir of dirs) await fsync(dir);
 }
 
-function directoryFile(tables: Tables): DirectoryFile {
-  const requestSeqs = [...tables.seqs].map(([key, n]) => {
-    const [villageId = "", year = "0"] = key.split("\u0000");
-    return { villageId, year: Number(year), n };
-  });
-  return {
-    schemaVersion: 1,
-    counters: {
-      town: tables.counter("town"),
-      village: tables.counter("village"),
-      member: tables.counter("member"),
-      household: tables.counter("household"),
-    },
-    requestSeqs,
-    towns: [...tables.towns.values()],
-    villages: [...tables.villages.values()],
-    bindings: [...tables.bindings.byKey.values()],
-  };
-}
-
-function rosterFile(tables: Tables, villageId: string): RosterFile {
-  return {
-    schemaVersion: 1,
-    members: tables.members.ofVillage(villageId),
-    households: tables.households.ofVillage(villageId),
-  };
-}
-
 function outboxFile(tables: Tables): OutboxFile {
   return {
     schemaVersion: 1,
-    lastId: tables.counter("outbox"),
+    lastId: tables.counter(OUTBOX_COUNTER),
     pending: [...tables.outbox.values()],
     dead: [...tables.dead],
   };

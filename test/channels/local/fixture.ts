@@ -1,16 +1,20 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { App } from "../../../src/app/create-app.js";
 import type { Deps } from "../../../src/app/deps.js";
 import { createLocalChat, type LocalChat } from "../../../src/channels/local/index.js";
 import { silentLogger } from "../../../src/logger.js";
 import { createDispatcher } from "../../../src/outbox/dispatcher.js";
 import { createMemoryStore } from "../../../src/store/memory.js";
-import { type SeededVillage, seedVillage, testDeps } from "../../support/village.js";
+import type { StagedStore } from "../../../src/store/staged.js";
+import { createTestApp } from "../../support/app.js";
+import { type SeededVillage, seedVillage } from "../../support/village.js";
 
 export interface Running {
+  app: App;
   deps: Deps;
-  store: ReturnType<typeof createMemoryStore>;
+  store: StagedStore;
   chat: LocalChat;
   url: string;
   dataDir: string;
@@ -24,15 +28,24 @@ export interface Running {
 
 /** The local chat on port 0 over the in-memory store, with a real outbox dispatcher. */
 export async function startLocalChat(
-  options: { dataDir?: string; store?: ReturnType<typeof createMemoryStore> } = {},
+  options: { dataDir?: string; store?: StagedStore } = {},
 ): Promise<Running> {
-  const store =
-    options.store ?? createMemoryStore({ clock: { now: () => new Date("2026-11-23T02:00:00Z") } });
-  const deps = testDeps(store, { now: () => new Date("2026-11-23T02:00:00Z") }, ["local"]);
+  const clock = { now: () => new Date("2026-11-23T02:00:00Z") };
+  let store = options.store;
+  const app = await createTestApp({
+    clock,
+    openStore: async (tables) => {
+      store ??= createMemoryStore({ tables, clock });
+      return store;
+    },
+  });
+  if (store === undefined) throw new Error("no store");
+  const opened = store;
+  const deps = app.deps;
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), "shangliang-local-")));
   const logger = silentLogger();
   const chat = createLocalChat({
-    deps,
+    app,
     port: 0,
     host: "127.0.0.1",
     dataDir,
@@ -42,7 +55,7 @@ export async function startLocalChat(
     logger,
   });
   const dispatcher = createDispatcher({
-    outbox: store,
+    outbox: opened,
     senders: new Map([["local", chat.sender]]),
     clock: deps.clock,
     logger,
@@ -53,8 +66,9 @@ export async function startLocalChat(
     await dispatcher.stop();
   };
   return {
+    app,
     deps,
-    store,
+    store: opened,
     chat,
     url,
     dataDir,

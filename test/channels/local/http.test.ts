@@ -1,4 +1,5 @@
 import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { request as httpRequest } from "node:http";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { LocalMessage } from "../../../src/channels/local/schema.js";
@@ -15,7 +16,7 @@ let seeded: Seeded;
 
 beforeEach(async () => {
   app = await startLocalChat();
-  seeded = await seedVillage(app.deps);
+  seeded = await seedVillage(app.app);
 });
 
 afterEach(async () => {
@@ -88,11 +89,11 @@ describe("POST /api/events", () => {
     await app.settle();
 
     expect(status).toBe(200);
-    expect(json).toEqual({ status: "handled" });
+    expect(json).toEqual({ status: "handled", language: "zh-CN" });
     const { private: chat } = await history(seeded.villager.id);
     const reply = chat.find((m) => m.from === "bot");
     expect(reply?.text).toContain("张大爷（东风村·村民），您好！");
-    expect(reply?.buttons[0]?.[0]).toEqual({ label: "📝 提诉求", data: "m:request" });
+    expect(reply?.buttons[0]?.[0]).toEqual({ label: "📝 提诉求", data: "rq" });
   });
 
   it("shows what the person typed on their side of the private chat", async () => {
@@ -102,17 +103,17 @@ describe("POST /api/events", () => {
     const { private: chat } = await history(seeded.villager.id);
     expect(chat.map((m) => [m.from, m.text.split("\n")[0]])).toEqual([
       ["person", "你好"],
-      ["bot", "请点下面的按钮操作。想提诉求，点“提诉求”。"],
+      ["bot", "请点下面的按钮操作。"],
     ]);
   });
 
   it("answers a button press with the notice translated into the member's language", async () => {
     const { json } = await postJson(
       `${app.url}/api/events`,
-      event(seeded.villager.id, { type: "button", data: "m:request" }),
+      event(seeded.villager.id, { type: "button", data: "rq" }),
     );
 
-    expect(json).toEqual({ status: "handled", notice: "好的" });
+    expect(json).toEqual({ status: "handled", language: "zh-CN", notice: "您想办什么事？请选一项：" });
   });
 
   it("treats a repeated event id as a duplicate that changes nothing", async () => {
@@ -124,7 +125,7 @@ describe("POST /api/events", () => {
     const { json } = await postJson(`${app.url}/api/events`, first);
     await app.settle();
 
-    expect(json).toEqual({ status: "duplicate" });
+    expect(json).toEqual({ status: "duplicate", language: "zh-CN" });
     expect(await history(seeded.villager.id)).toEqual(before);
   });
 
@@ -204,7 +205,7 @@ describe("GET /api/history and /api/stream", () => {
   it("streams a new message of the member's private chat as it is sent", async () => {
     const stream = await openEventStream(`${app.url}/api/stream?member=${seeded.villager.id}`);
     try {
-      await postJson(`${app.url}/api/events`, event(seeded.villager.id, { type: "button", data: "m:my" }));
+      await postJson(`${app.url}/api/events`, event(seeded.villager.id, { type: "button", data: "my:0" }));
 
       const pushed = await stream.next<{ chat: string; message: LocalMessage }>((data) =>
         data.message.text.startsWith("您还没有提过诉求"),
@@ -280,7 +281,7 @@ describe("POST /api/setup", () => {
     const member = json.member as { id: string; role: string; name: string };
     expect(member).toMatchObject({ name: "周书记", role: "secretary" });
     const { private: chat } = await history(member.id);
-    expect(chat[0]?.text).toContain("柳树村 建好了，您是书记。诉求编号以 LS 开头。");
+    expect(chat[0]?.text).toContain("柳树村建好了，您是书记。诉求编号以LS开头。");
   });
 
   it("refuses a prefix another village uses with 422 and the code", async () => {
@@ -328,6 +329,50 @@ describe("photos", () => {
     expect(response.status).toBe(415);
   });
 
+  it("refuses a text file named like a picture, by its bytes", async () => {
+    const response = await fetch(`${app.url}/api/upload?member=${seeded.villager.id}`, {
+      method: "POST",
+      headers: { "content-type": "image/png" },
+      body: "this is not a png",
+    });
+
+    expect([response.status, ((await response.json()) as { error: string }).error]).toEqual([
+      415,
+      "not_image",
+    ]);
+  });
+
+  it("refuses a photo sent as a voice message", async () => {
+    const upload = await fetch(`${app.url}/api/upload?member=${seeded.villager.id}`, {
+      method: "POST",
+      headers: { "content-type": "image/png" },
+      body: png,
+    });
+    const { fileRef } = (await upload.json()) as { fileRef: string };
+
+    const { status, json } = await postJson(
+      `${app.url}/api/events`,
+      event(seeded.villager.id, { type: "voice", fileRef }),
+    );
+
+    expect([status, json.error]).toEqual([400, "unknown_upload"]);
+  });
+
+  it("refuses a caption longer than the bot takes, keeping nothing of it", async () => {
+    const { status } = await postJson(
+      `${app.url}/api/events`,
+      event(seeded.villager.id, {
+        type: "photo",
+        fileRef: "00000000-0000-0000-0000-000000000000.png",
+        caption: "长".repeat(4097),
+      }),
+    );
+    await app.settle();
+
+    const { private: chat } = await history(seeded.villager.id);
+    expect([status, chat.length]).toEqual([400, 0]);
+  });
+
   it("refuses a photo event whose file was never uploaded", async () => {
     const fileRef = "00000000-0000-0000-0000-000000000000.png";
 
@@ -348,6 +393,43 @@ describe("photos", () => {
       expect(response.status).toBe(404);
     },
   );
+});
+
+describe("addresses that cannot be read", () => {
+  it.each(["http://[::1/", "//[::1", "http://%zz"])(
+    "answers 400 to the request target %s",
+    async (target) => {
+      const port = Number(new URL(app.url).port);
+      const status = await new Promise<number>((resolve, reject) => {
+        const request = httpRequest({ host: "127.0.0.1", port, path: target, method: "GET" }, (response) => {
+          response.resume();
+          resolve(response.statusCode ?? 0);
+        });
+        request.on("error", reject);
+        request.end();
+      });
+
+      expect(status).toBe(400);
+    },
+  );
+});
+
+describe("the group pane", () => {
+  it("shows a member's group command to everyone in the group, and the bot's answer there", async () => {
+    await postJson(`${app.url}/api/events`, {
+      eventId: "group-stats-1",
+      userId: seeded.villager.id,
+      chat: "group",
+      input: { type: "command", command: "stats" },
+    });
+    await app.settle();
+
+    const { group } = await history(seeded.neighbour.id);
+    expect(group.slice(-2).map((m) => [m.from, m.text.split("\n")[0]])).toEqual([
+      ["person", "/stats"],
+      ["bot", "东风村当前在办诉求0件：🟢0件，🟡0件（快到期），🔴0件（已超期）；办结待评价0件。"],
+    ]);
+  });
 });
 
 describe("the page", () => {

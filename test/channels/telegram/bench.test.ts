@@ -1,43 +1,44 @@
 import { describe, expect, it } from "vitest";
-import type { Deps } from "../../../src/app/deps.js";
-import { measureTelegramUpdatesPerSecond } from "../../../src/channels/telegram/bench.js";
-import { workingCalendar } from "../../../src/domain/calendar.js";
-import { DEFAULT_DEADLINE_POLICY } from "../../../src/domain/deadlines.js";
-import { createMemoryStore } from "../../../src/store/memory.js";
+import { measureTelegramUpdatesPerSecond } from "../../../scripts/bench/telegram.js";
+import type { App } from "../../../src/app/create-app.js";
+import { Villages } from "../../../src/app/tables.js";
+import { Requests } from "../../../src/features/requests/index.js";
+import { createTestApp } from "../../support/app.js";
 
-function deps(): Deps {
-  return {
-    store: createMemoryStore(),
-    clock: { now: () => new Date("2026-11-23T02:00:00Z") },
-    policy: DEFAULT_DEADLINE_POLICY,
-    calendar: workingCalendar("Asia/Shanghai", { holidays: [], workdays: [] }),
-    channels: ["telegram"],
-    defaultLanguage: "zh-CN",
-  };
+function telegramApp(): Promise<App> {
+  return createTestApp({ clock: { now: () => new Date("2026-11-23T02:00:00Z") }, channels: ["telegram"] });
+}
+
+async function filed(app: App) {
+  return app.store.transaction(async (tx) => {
+    const [village] = await tx.all(Villages);
+    return tx.find(Requests, "active", village?.id ?? "");
+  });
 }
 
 describe("the Telegram bench", () => {
   it("files a request for every five updates it handles", async () => {
-    const d = deps();
+    const app = await telegramApp();
 
-    const perSecond = await measureTelegramUpdatesPerSecond(d, 50);
+    const perSecond = await measureTelegramUpdatesPerSecond(app, 50);
 
     expect(perSecond).toBeGreaterThan(0);
-    const filed = await d.store.transaction(async (tx) => {
-      const villages = await tx.listVillages();
-      return tx.listActiveRequests(villages[0]?.id ?? "");
-    });
-    expect(filed).toHaveLength(10);
+    expect(await filed(app)).toHaveLength(10);
   });
 
   it("runs several villagers at once", async () => {
-    const d = deps();
+    const app = await telegramApp();
 
-    await measureTelegramUpdatesPerSecond(d, 60, { chats: 3 });
+    await measureTelegramUpdatesPerSecond(app, 60, { chats: 3 });
 
-    const filed = await d.store.transaction(async (tx) =>
-      tx.listActiveRequests((await tx.listVillages())[0]?.id ?? ""),
-    );
-    expect(filed).toHaveLength(12);
+    const requests = await filed(app);
+    expect(requests).toHaveLength(12);
+    expect(new Set(requests.map((request) => request.requesterId)).size).toBe(3);
+  });
+
+  it("refuses an app that does not run the telegram channel", async () => {
+    const app = await createTestApp({ channels: ["local"] });
+
+    await expect(measureTelegramUpdatesPerSecond(app, 5)).rejects.toThrow(/telegram channel/);
   });
 });

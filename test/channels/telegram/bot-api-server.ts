@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { FAKE_BOT_INFO } from "../../../src/channels/telegram/fake-bot-api.js";
+import { FAKE_BOT_INFO } from "../../support/telegram/fake-bot-api.js";
 
 /**
  * A small stand-in for a Bot API server over real HTTP: `/bot<token>/<method>` with JSON bodies, long

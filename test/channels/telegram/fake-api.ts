@@ -1,14 +1,14 @@
 import type { Update } from "grammy/types";
-import {
-  createFakeBotApi,
-  FAKE_BOT_INFO,
-  type RecordedCall,
-} from "../../../src/channels/telegram/fake-bot-api.js";
+import type { Conversation } from "../../../src/app/conversation.js";
+import type { App } from "../../../src/app/create-app.js";
+import { Bindings, bindingKey, Conversations, identityKey, Members } from "../../../src/app/tables.js";
 import { createTelegramChannel } from "../../../src/channels/telegram/index.js";
+import type { GroupBinding, Member, ServiceRequest } from "../../../src/domain/model.js";
+import { Requests } from "../../../src/features/requests/index.js";
 import type { Logger } from "../../../src/outbox/dispatcher.js";
 import { createDispatcher } from "../../../src/outbox/dispatcher.js";
-import { createMemoryStore } from "../../../src/store/memory.js";
-import { testDeps } from "../../support/village.js";
+import { createTestApp } from "../../support/app.js";
+import { createFakeBotApi, FAKE_BOT_INFO, type RecordedCall } from "../../support/telegram/fake-bot-api.js";
 
 export {
   type ApiFailure,
@@ -16,7 +16,7 @@ export {
   FAKE_BOT_INFO,
   failures,
   type RecordedCall,
-} from "../../../src/channels/telegram/fake-bot-api.js";
+} from "../../support/telegram/fake-bot-api.js";
 
 export const BOT_USERNAME = FAKE_BOT_INFO.username;
 export const TOKEN = "7000000001:TESTTESTTESTTESTTESTTESTTEST";
@@ -137,19 +137,19 @@ export interface Sent {
   buttons: { text: string; callback_data?: string; url?: string }[];
 }
 
-/** The Telegram channel on an in-memory store, its outbox dispatcher, and the recording fake Bot API. */
-export function createTelegramHarness(options: { start?: string; apiRoot?: string } = {}) {
+/** The Telegram channel of an app built as main.ts builds it (in memory), its outbox dispatcher, and the fake Bot API. */
+export async function createTelegramHarness(options: { start?: string; apiRoot?: string } = {}) {
   let now = new Date(options.start ?? "2026-11-23T02:00:00Z");
   const clock = { now: () => now };
-  const store = createMemoryStore({ clock });
-  const deps = testDeps(store, clock, ["telegram"]);
+  const app: App = await createTestApp({ clock, channels: ["telegram"] });
+  const store = app.store;
   const fake = createFakeBotApi();
   const logger = recordingLogger();
   let kicks = 0;
   const channel = createTelegramChannel({
     token: TOKEN,
     apiRoot: options.apiRoot ?? "http://127.0.0.1:9",
-    deps,
+    app,
     kick: () => {
       kicks++;
     },
@@ -204,14 +204,39 @@ export function createTelegramHarness(options: { start?: string; apiRoot?: strin
     throw new Error(`no button matching ${data} was sent to chat ${chat.id}`);
   }
 
-  async function memberOf(user: TgUser) {
-    return store.transaction((tx) =>
-      tx.findMemberByIdentity({ channel: "telegram", userId: String(user.id) }),
+  async function memberOf(user: TgUser): Promise<Member | undefined> {
+    return store.transaction(
+      async (tx) => (await tx.find(Members, "identity", identityKey("telegram", String(user.id))))[0],
     );
   }
 
+  async function membersOf(villageId: string): Promise<Member[]> {
+    return store.transaction((tx) => tx.find(Members, "village", villageId));
+  }
+
+  async function bindingOf(chat: TgChat | number): Promise<GroupBinding | undefined> {
+    const chatId = typeof chat === "number" ? chat : chat.id;
+    return store.transaction((tx) => tx.get(Bindings, bindingKey("telegram", String(chatId))));
+  }
+
+  /** The stored private conversation of a Telegram user: the steps waiting for their answer. */
+  async function conversationOf(user: TgUser): Promise<Conversation | undefined> {
+    return store.transaction((tx) => tx.get(Conversations, `telegram:${user.id}`));
+  }
+
+  async function request(id: string): Promise<ServiceRequest | undefined> {
+    return store.transaction((tx) => tx.get(Requests, id));
+  }
+
+  /** The requests a Telegram user asked for, oldest first. */
+  async function requestsOf(user: TgUser): Promise<ServiceRequest[]> {
+    const member = await memberOf(user);
+    if (member === undefined) return [];
+    return store.transaction((tx) => tx.find(Requests, "requester", `${member.villageId}/${member.id}`));
+  }
+
   return {
-    deps,
+    app,
     store,
     fake,
     logger,
@@ -223,6 +248,14 @@ export function createTelegramHarness(options: { start?: string; apiRoot?: strin
     lastSent,
     press,
     memberOf,
+    membersOf,
+    bindingOf,
+    conversationOf,
+    request,
+    requestsOf,
+    /** A sentence as the bot says it in this language. */
+    say: (key: string, params?: Record<string, string | number>, language: "zh-CN" | "en" = "zh-CN") =>
+      app.translate(params === undefined ? { key } : { key, params }, language),
     kicks: () => kicks,
     advance(ms: number) {
       now = new Date(now.getTime() + ms);
@@ -230,7 +263,7 @@ export function createTelegramHarness(options: { start?: string; apiRoot?: strin
   };
 }
 
-export type TelegramHarness = ReturnType<typeof createTelegramHarness>;
+export type TelegramHarness = Awaited<ReturnType<typeof createTelegramHarness>>;
 
 /** A secretary who set up 幸福村 in a private chat and bound the group; returns the village id. */
 export async function setUpVillage(

@@ -1,7 +1,6 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { translate } from "../../../src/i18n/index.js";
 import { createTelegramHarness, groupChat, privateChat, setUpVillage, TOKEN, tgUser } from "./fake-api.js";
 
 const secretary = tgUser(101, "王书记");
@@ -34,10 +33,10 @@ afterEach(async () => {
 describe("roster files sent as documents", () => {
   it("downloads a CSV from the API root's file path and imports it", async () => {
     const apiRoot = await fileServer({ [`/file/bot${TOKEN}/documents/file_1.csv`]: CSV });
-    const h = createTelegramHarness({ apiRoot });
+    const h = await createTelegramHarness({ apiRoot });
     const villageId = await setUpVillage(h, secretary, group);
     await h.deliver(h.updates.text(secretary, desk, "/start"));
-    await h.press(secretary, desk, /^m:roster$/);
+    await h.press(secretary, desk, /^ro$/);
     await h.press(secretary, desk, /^ri$/);
     h.fake.addFile("doc-1", "documents/file_1.csv", CSV.length);
 
@@ -50,14 +49,16 @@ describe("roster files sent as documents", () => {
       }),
     );
 
-    const names = (await h.store.transaction((tx) => tx.listMembers(villageId))).map((m) => m.name);
+    const names = (await h.membersOf(villageId)).map((m) => m.name);
     expect(names).toEqual(expect.arrayContaining(["张三", "李四"]));
-    expect(h.sentMessages(secretary.id).some((sent) => sent.text.includes("名册导入完成"))).toBe(true);
+    expect(h.sentMessages(secretary.id).some((sent) => sent.text.includes("名册导入完成：新增2人"))).toBe(
+      true,
+    );
   });
 
   it("refuses a file over 512 KB without downloading it", async () => {
     const apiRoot = await fileServer({});
-    const h = createTelegramHarness({ apiRoot });
+    const h = await createTelegramHarness({ apiRoot });
     await setUpVillage(h, secretary, group);
 
     await h.deliver(
@@ -75,7 +76,7 @@ describe("roster files sent as documents", () => {
   });
 
   it("tells a member who sends a picture as a file that no file is needed now", async () => {
-    const h = createTelegramHarness();
+    const h = await createTelegramHarness();
     await setUpVillage(h, secretary, group);
 
     await h.deliver(
@@ -88,6 +89,6 @@ describe("roster files sent as documents", () => {
     );
 
     expect(h.fake.callsOf("getFile")).toHaveLength(0);
-    expect(h.lastSent(secretary.id)?.text).toContain(translate({ key: "refusal.unexpected_file" }, "zh-CN"));
+    expect(h.lastSent(secretary.id)?.text).toContain(h.say("refusal.unexpected_file"));
   });
 });

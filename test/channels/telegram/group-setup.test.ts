@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { translate } from "../../../src/i18n/index.js";
+import { MAX_PLACE_NAME } from "../../../src/domain/names.js";
 import {
   BOT_USERNAME,
   createTelegramHarness,
@@ -14,31 +14,31 @@ const group = groupChat(-4001);
 
 describe("group /setup", () => {
   it("binds the group when a group admin who is the village secretary sends it", async () => {
-    const h = createTelegramHarness();
+    const h = await createTelegramHarness();
 
     const villageId = await setUpVillage(h, secretary, group);
 
-    const binding = await h.store.transaction((tx) => tx.getBinding("telegram", String(group.id)));
+    const binding = await h.bindingOf(group);
     expect(binding?.villageId).toBe(villageId);
   });
 
   it("posts a welcome in the group with a URL button that deep-links into the private chat", async () => {
-    const h = createTelegramHarness();
+    const h = await createTelegramHarness();
 
     const villageId = await setUpVillage(h, secretary, group);
 
     const welcome = h.lastSent(group.id);
-    expect(welcome?.text).toContain("幸福村");
+    expect(welcome?.text).toBe(h.say("setup.group.welcome", { village: "幸福村" }));
     expect(welcome?.buttons).toEqual([
       {
-        text: translate({ key: "group.open_private" }, "zh-CN"),
+        text: h.say("intake.open_private"),
         url: `https://t.me/${BOT_USERNAME}?start=j_${villageId}`,
       },
     ]);
   });
 
   it("checks with Telegram that the sender is an admin of the group", async () => {
-    const h = createTelegramHarness();
+    const h = await createTelegramHarness();
 
     await setUpVillage(h, secretary, group);
 
@@ -47,19 +47,19 @@ describe("group /setup", () => {
   });
 
   it("refuses a group member who is not an admin, and binds nothing", async () => {
-    const h = createTelegramHarness();
+    const h = await createTelegramHarness();
     const villager = tgUser(201, "李大爷");
     h.fake.setChatMember(group.id, villager.id, "member");
 
     await h.deliver(h.updates.text(villager, group, `/setup@${BOT_USERNAME}`));
 
-    const binding = await h.store.transaction((tx) => tx.getBinding("telegram", String(group.id)));
+    const binding = await h.bindingOf(group);
     expect(binding).toBeUndefined();
     expect(h.lastSent(group.id)?.text).toBe("只有本群管理员可以用 /setup 把本群绑定到村。");
   });
 
   it("asks an anonymous admin to post as themselves", async () => {
-    const h = createTelegramHarness();
+    const h = await createTelegramHarness();
     const anonymous = { id: 1087968824, is_bot: true, first_name: "Group", username: "GroupAnonymousBot" };
     const update = h.updates.text(tgUser(1, "x"), group, `/setup@${BOT_USERNAME}`);
     const message = update.message as unknown as Record<string, unknown>;
@@ -73,19 +73,19 @@ describe("group /setup", () => {
   });
 
   it("lets a group admin who is not a secretary in the app be refused by the app", async () => {
-    const h = createTelegramHarness();
+    const h = await createTelegramHarness();
     const admin = tgUser(301, "张三");
     h.fake.setChatMember(group.id, admin.id, "administrator");
 
     await h.deliver(h.updates.text(admin, group, `/setup@${BOT_USERNAME}`));
 
-    const binding = await h.store.transaction((tx) => tx.getBinding("telegram", String(group.id)));
+    const binding = await h.bindingOf(group);
     expect(binding).toBeUndefined();
-    expect(h.lastSent(group.id)?.text).toContain("/setup");
+    expect(h.lastSent(group.id)?.text).toBe(h.say("setup.refusal.setup_first"));
   });
 
   it("ignores /setup addressed to another bot", async () => {
-    const h = createTelegramHarness();
+    const h = await createTelegramHarness();
     h.fake.setChatMember(group.id, secretary.id, "creator");
 
     await h.deliver(h.updates.text(secretary, group, "/setup@other_bot"));
@@ -94,10 +94,10 @@ describe("group /setup", () => {
   });
 
   it("sends a private /setup to the app's setup conversation", async () => {
-    const h = createTelegramHarness();
+    const h = await createTelegramHarness();
 
     await h.deliver(h.updates.text(secretary, privateChat(secretary), "/setup"));
 
-    expect(h.lastSent(secretary.id)?.text).toBe(translate({ key: "setup.ask_village" }, "zh-CN"));
+    expect(h.lastSent(secretary.id)?.text).toBe(h.say("setup.ask_village", { max: MAX_PLACE_NAME }));
   });
 });

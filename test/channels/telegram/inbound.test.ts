@@ -3,13 +3,15 @@ import { interpretUpdate } from "../../../src/channels/telegram/inbound.js";
 import { clip, splitText } from "../../../src/channels/telegram/limits.js";
 import { joinPayload, parseJoinPayload, privateChatLink } from "../../../src/channels/telegram/links.js";
 import { TelegramUpdate } from "../../../src/channels/telegram/updates.js";
+import { createTestApp } from "../../support/app.js";
 import { BOT_USERNAME, createUpdates, groupChat, privateChat, tgUser } from "./fake-api.js";
 
 const user = tgUser(201, "李", "en-US");
 const updates = createUpdates();
+const { registry } = await createTestApp({ channels: ["telegram"] });
 
 function interpret(update: unknown) {
-  return interpretUpdate(TelegramUpdate.parse(update), BOT_USERNAME);
+  return interpretUpdate(TelegramUpdate.parse(update), BOT_USERNAME, registry.commands);
 }
 
 describe("reading an update", () => {
@@ -60,6 +62,38 @@ describe("reading an update", () => {
     });
   });
 
+  it("passes a group command's words to the app", () => {
+    expect(interpret(updates.text(user, groupChat(-5), `/release@${BOT_USERNAME} 换届`))).toMatchObject({
+      kind: "event",
+      input: { type: "command", command: "release", args: "换届" },
+    });
+  });
+
+  it("has the channel check /setup in a group before the app binds it", () => {
+    expect(interpret(updates.text(user, groupChat(-5, "东风村群"), "/setup"))).toMatchObject({
+      kind: "bind",
+      base: { chat: { kind: "group", chatId: "-5" } },
+      title: "东风村群",
+    });
+  });
+
+  it.each(["request", "my", "cancel", "lang", "weather"])(
+    "ignores /%s in a group, which no feature answers there",
+    (command) => {
+      expect(interpret(updates.text(user, groupChat(-5), `/${command}@${BOT_USERNAME}`))).toEqual({
+        kind: "ignore",
+        reason: "group command not ours",
+      });
+    },
+  );
+
+  it("passes a private command's words to the app", () => {
+    expect(interpret(updates.text(user, privateChat(user), "/my 2"))).toMatchObject({
+      kind: "event",
+      input: { type: "command", command: "my", args: "2" },
+    });
+  });
+
   it("takes the largest photo size and the caption", () => {
     expect(interpret(updates.photo(user, "big", "路灯"))).toMatchObject({
       kind: "event",
@@ -80,10 +114,10 @@ describe("reading an update", () => {
   });
 
   it("reads a press on a button under a group message as coming from the group", () => {
-    expect(interpret(updates.press(user, groupChat(-1001), "m:help"))).toMatchObject({
+    expect(interpret(updates.press(user, groupChat(-1001), "op:v1"))).toMatchObject({
       kind: "button",
       base: { chat: { kind: "group", chatId: "-1001" } },
-      data: "m:help",
+      data: "op:v1",
     });
   });
 

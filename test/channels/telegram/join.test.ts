@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { translate } from "../../../src/i18n/index.js";
+import { telegramSays } from "../../../src/i18n/telegram.js";
 import {
   createTelegramHarness,
   failures,
@@ -13,10 +13,11 @@ import {
 const secretary = tgUser(101, "王书记");
 const villager = tgUser(201, "李大爷");
 const group = groupChat(-4001);
+const NOT_IN_GROUP = telegramSays("join.not_in_group", "zh-CN");
 
 describe("joining a village through the group's deep link", () => {
   it("puts a member of the bound group on the roster as a villager", async () => {
-    const h = createTelegramHarness();
+    const h = await createTelegramHarness();
     const villageId = await setUpVillage(h, secretary, group);
 
     await joinVillage(h, villager, group, villageId);
@@ -26,7 +27,7 @@ describe("joining a village through the group's deep link", () => {
   });
 
   it("asks Telegram whether the person is in the bound group", async () => {
-    const h = createTelegramHarness();
+    const h = await createTelegramHarness();
     const villageId = await setUpVillage(h, secretary, group);
     h.fake.clear();
 
@@ -38,31 +39,29 @@ describe("joining a village through the group's deep link", () => {
   });
 
   it("welcomes the new villager in the private chat with the main menu", async () => {
-    const h = createTelegramHarness();
+    const h = await createTelegramHarness();
     const villageId = await setUpVillage(h, secretary, group);
 
     await joinVillage(h, villager, group, villageId);
 
     const welcome = h.lastSent(villager.id);
-    expect(welcome?.text).toContain(
-      translate({ key: "join.welcome", params: { village: "幸福村" } }, "zh-CN"),
-    );
-    expect(welcome?.buttons.map((button) => button.callback_data)).toContain("m:request");
+    expect(welcome?.text.split("\n")[0]).toBe(h.say("setup.join.welcome", { village: "幸福村" }));
+    expect(welcome?.buttons.map((button) => button.callback_data)).toContain("rq");
   });
 
   it.each(["left", "kicked"] as const)("refuses someone whose group status is %s", async (status) => {
-    const h = createTelegramHarness();
+    const h = await createTelegramHarness();
     const villageId = await setUpVillage(h, secretary, group);
     h.fake.setChatMember(group.id, villager.id, status);
 
     await h.deliver(h.updates.text(villager, privateChat(villager), `/start j_${villageId}`));
 
     expect(await h.memberOf(villager)).toBeUndefined();
-    expect(h.lastSent(villager.id)?.text).toContain("村群");
+    expect(h.lastSent(villager.id)?.text).toBe(NOT_IN_GROUP);
   });
 
   it("accepts a restricted group member who is still in the group", async () => {
-    const h = createTelegramHarness();
+    const h = await createTelegramHarness();
     const villageId = await setUpVillage(h, secretary, group);
     h.fake.setChatMember(group.id, villager.id, "restricted");
 
@@ -72,27 +71,27 @@ describe("joining a village through the group's deep link", () => {
   });
 
   it("refuses a deep link to a village with no bound group without asking Telegram", async () => {
-    const h = createTelegramHarness();
+    const h = await createTelegramHarness();
 
     await h.deliver(h.updates.text(villager, privateChat(villager), "/start j_v404"));
 
     expect(await h.memberOf(villager)).toBeUndefined();
     expect(h.fake.callsOf("getChatMember")).toHaveLength(0);
-    expect(h.lastSent(villager.id)?.text).toContain("村群");
+    expect(h.lastSent(villager.id)?.text).toBe(NOT_IN_GROUP);
   });
 
   it("answers in English when the person's Telegram is in English", async () => {
-    const h = createTelegramHarness();
+    const h = await createTelegramHarness();
     const villageId = await setUpVillage(h, secretary, group);
     const english = tgUser(202, "Lee", "en");
 
     await h.deliver(h.updates.text(english, privateChat(english), `/start j_${villageId}`));
 
-    expect(h.lastSent(english.id)?.text).toContain("village group");
+    expect(h.lastSent(english.id)?.text).toBe(telegramSays("join.not_in_group", "en"));
   });
 
   it("treats a failed membership check as not a member", async () => {
-    const h = createTelegramHarness();
+    const h = await createTelegramHarness();
     const villageId = await setUpVillage(h, secretary, group);
     h.fake.failNext("getChatMember", { error_code: 400, description: "Bad Request: chat not found" });
 
@@ -102,7 +101,7 @@ describe("joining a village through the group's deep link", () => {
   });
 
   it("waits out a short 429 on the membership check and then joins", async () => {
-    const h = createTelegramHarness();
+    const h = await createTelegramHarness();
     const villageId = await setUpVillage(h, secretary, group);
     h.fake.failNext("getChatMember", failures.tooManyRequests(1));
 
@@ -115,7 +114,7 @@ describe("joining a village through the group's deep link", () => {
   });
 
   it("welcomes back someone already on the roster without asking Telegram again", async () => {
-    const h = createTelegramHarness();
+    const h = await createTelegramHarness();
     const villageId = await setUpVillage(h, secretary, group);
     await joinVillage(h, villager, group, villageId);
     h.fake.clear();
@@ -123,14 +122,14 @@ describe("joining a village through the group's deep link", () => {
     await h.deliver(h.updates.text(villager, privateChat(villager), `/start j_${villageId}`));
 
     expect(h.fake.callsOf("getChatMember")).toHaveLength(0);
-    expect(h.lastSent(villager.id)?.text).toContain(translate({ key: "join.welcome_back" }, "zh-CN"));
+    expect(h.lastSent(villager.id)?.text.split("\n")[0]).toBe(h.say("setup.join.welcome_back"));
   });
 
   it("greets a stranger who sends /start without a payload", async () => {
-    const h = createTelegramHarness();
+    const h = await createTelegramHarness();
 
     await h.deliver(h.updates.text(villager, privateChat(villager), "/start"));
 
-    expect(h.lastSent(villager.id)?.text).toBe(translate({ key: "stranger.welcome" }, "zh-CN"));
+    expect(h.lastSent(villager.id)?.text).toBe(h.say("stranger.welcome"));
   });
 });

@@ -53,7 +53,7 @@ async function longestVillage(h: TelegramHarness): Promise<string> {
 
 describe("Bot API limits with the longest names and texts", () => {
   it("keeps set-up, the group welcome and joining within the limits", async () => {
-    const h = createTelegramHarness();
+    const h = await createTelegramHarness();
 
     await longestVillage(h);
 
@@ -62,7 +62,7 @@ describe("Bot API limits with the longest names and texts", () => {
   });
 
   it("keeps a request of the longest text, with a long history of progress notes, within the limits", async () => {
-    const h = createTelegramHarness();
+    const h = await createTelegramHarness();
     await longestVillage(h);
     const chat = privateChat(villager);
     const desk = privateChat(secretary);
@@ -71,7 +71,7 @@ describe("Bot API limits with the longest names and texts", () => {
     await h.press(villager, chat, /^c:sanitation$/);
     await h.deliver(h.updates.text(villager, chat, "垃圾".repeat(1000)));
     await h.press(villager, chat, /^d:ok$/);
-    await h.press(secretary, desk, /^acc:/);
+    await h.press(secretary, desk, /^trf:/);
     await h.press(secretary, desk, /^own:/);
 
     for (let note = 0; note < 8; note++) {
@@ -90,7 +90,7 @@ describe("Bot API limits with the longest names and texts", () => {
   });
 
   it("keeps the group's stats within the limits", async () => {
-    const h = createTelegramHarness();
+    const h = await createTelegramHarness();
     await longestVillage(h);
 
     await h.deliver(h.updates.text(villager, group, "/stats"));

@@ -2,8 +2,11 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { identityKey, Members } from "../../../src/app/tables.js";
+import { Requests } from "../../../src/features/requests/index.js";
 import { type RunningApp, startApp } from "../../../src/main.js";
 import { openLowdbStore } from "../../../src/store/lowdb/index.js";
+import { createTestApp } from "../../support/app.js";
 import { type SentMessage, type StandInBotApi, startStandInBotApi } from "./bot-api-server.js";
 import {
   BOT_USERNAME,
@@ -71,7 +74,7 @@ describe("the bot over real HTTP, started like npm start", () => {
     await say(updates.text(secretary, desk, "/setup"), to(secretary.id));
     await say(updates.text(secretary, desk, "幸福村"), to(secretary.id));
     await say(updates.text(secretary, desk, "和平镇"), to(secretary.id));
-    await say(updates.text(secretary, desk, "XF"), to(secretary.id, /^m:request$/));
+    await say(updates.text(secretary, desk, "XF"), to(secretary.id, /^rq$/));
     bot.setChatMember(group.id, secretary.id, "creator");
     const welcome = await say(updates.text(secretary, group, `/setup@${BOT_USERNAME}`), to(group.id));
     const link = welcome.buttons[0]?.url ?? "";
@@ -80,19 +83,19 @@ describe("the bot over real HTTP, started like npm start", () => {
     // The villager presses the group's deep link, which opens the private chat with /start <payload>.
     bot.setChatMember(group.id, villager.id, "member");
     const payload = new URL(link).searchParams.get("start") ?? "";
-    let reply = await say(updates.text(villager, home, `/start ${payload}`), to(villager.id, /^m:request$/));
+    let reply = await say(updates.text(villager, home, `/start ${payload}`), to(villager.id, /^rq$/));
 
     // The request form: kind, category, text, submit.
-    reply = await press(villager, reply, /^m:request$/, to(villager.id, /^k:problem$/));
+    reply = await press(villager, reply, /^rq$/, to(villager.id, /^k:problem$/));
     reply = await press(villager, reply, /^k:problem$/, to(villager.id, /^c:power$/));
     reply = await press(villager, reply, /^c:power$/, to(villager.id));
     reply = await say(updates.text(villager, home, "村口路灯坏了三盏。"), to(villager.id, /^d:ok$/));
-    const card = bot.waitForMessage(to(secretary.id, /^acc:/));
+    const card = bot.waitForMessage(to(secretary.id, /^trf:/));
     await press(villager, reply, /^d:ok$/, to(villager.id));
 
-    // The secretary accepts and takes it; as owner resolves it with a note.
+    // The secretary assigns it (派单) to himself; as owner resolves it with a note.
     let desktop = await card;
-    desktop = await press(secretary, desktop, /^acc:/, to(secretary.id, /^own:/));
+    desktop = await press(secretary, desktop, /^trf:/, to(secretary.id, /^own:/));
     desktop = await press(secretary, desktop, /^own:/, to(secretary.id, /^res:/));
     await press(secretary, desktop, /^res:/, to(secretary.id));
     const rating = bot.waitForMessage(to(villager.id, /^r:.*:s$/));
@@ -100,16 +103,17 @@ describe("the bot over real HTTP, started like npm start", () => {
 
     // The villager rates it.
     const thanks = await press(villager, await rating, /^r:.*:s$/, to(villager.id));
-    expect(thanks.text).toContain("满意");
+    expect(thanks.text.split("\n")[0]).toBe("诉求XF-2026-0001已评价：😊 满意。谢谢！");
 
     await app.stop();
     app = undefined;
-    const store = await openLowdbStore(dataDir);
-    const requests = await store.transaction(async (tx) => {
-      const member = await tx.findMemberByIdentity({ channel: "telegram", userId: String(villager.id) });
-      return tx.listRequestsOf(member?.villageId ?? "", member?.id ?? "");
+    const folder = dataDir;
+    const reopened = await createTestApp({ openStore: (tables) => openLowdbStore(folder, { tables }) });
+    const requests = await reopened.store.transaction(async (tx) => {
+      const [member] = await tx.find(Members, "identity", identityKey("telegram", String(villager.id)));
+      return tx.find(Requests, "requester", `${member?.villageId}/${member?.id}`);
     });
-    await store.close();
+    await reopened.close();
     expect(requests.map((r) => [r.state, r.rating])).toEqual([["rated", "satisfied"]]);
     expect(bot.methods.filter((m) => m === "answerCallbackQuery")).toHaveLength(8);
     expect(bot.methods).toEqual(

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { translate } from "../../../src/i18n/index.js";
+import { MAX_REQUEST_TEXT } from "../../../src/domain/model.js";
 import {
   createTelegramHarness,
   groupChat,
@@ -23,7 +23,7 @@ async function village(h: TelegramHarness): Promise<{ workerId: string }> {
   const workerId = (await h.memberOf(worker))?.id ?? "";
   const desk = privateChat(secretary);
   await h.deliver(h.updates.text(secretary, desk, "/start"));
-  await h.press(secretary, desk, /^m:roster$/);
+  await h.press(secretary, desk, /^ro$/);
   await h.press(secretary, desk, new RegExp(`^mb:${workerId}$`));
   await h.press(secretary, desk, new RegExp(`^mr:${workerId}:g$`));
   return { workerId };
@@ -38,16 +38,13 @@ async function fileRequest(h: TelegramHarness): Promise<string> {
   await h.deliver(h.updates.text(villager, chat, "村口三盏路灯坏了，晚上看不见路。"));
   await h.deliver(h.updates.photo(villager, "AgACAgUAAxkBAAIB-photo"));
   await h.press(villager, chat, /^d:ok$/);
-  const member = await h.memberOf(villager);
-  const requests = await h.store.transaction((tx) =>
-    tx.listRequestsOf(member?.villageId ?? "", member?.id ?? ""),
-  );
+  const requests = await h.requestsOf(villager);
   return requests[0]?.id ?? "";
 }
 
 describe("a request walked through Telegram", () => {
   it("makes the roster member a grid worker through the secretary's buttons", async () => {
-    const h = createTelegramHarness();
+    const h = await createTelegramHarness();
 
     await village(h);
 
@@ -55,7 +52,7 @@ describe("a request walked through Telegram", () => {
   });
 
   it("asks for the kind, then the category, then the text with buttons", async () => {
-    const h = createTelegramHarness();
+    const h = await createTelegramHarness();
     await village(h);
     const chat = privateChat(villager);
 
@@ -65,20 +62,19 @@ describe("a request walked through Telegram", () => {
     const categories = h.lastSent(villager.id)?.buttons.map((b) => b.callback_data);
     await h.press(villager, chat, /^c:roads$/);
 
-    expect(kinds).toEqual(["k:problem", "k:wish", "k:consultation", "k:errand", "d:x"]);
+    expect(kinds).toEqual(["k:problem", "k:wish", "k:consultation", "k:errand", "x"]);
     expect(categories).toContain("c:water");
-    expect(h.lastSent(villager.id)?.text).toBe(
-      translate({ key: "intake.ask_text", params: { max: 2000 } }, "zh-CN"),
-    );
+    expect(h.lastSent(villager.id)?.text).toBe(h.say("intake.ask_text", { max: MAX_REQUEST_TEXT }));
   });
 
   it("files the request with its text and photo and gives the villager a receipt", async () => {
-    const h = createTelegramHarness();
+    const h = await createTelegramHarness();
     await village(h);
 
     const id = await fileRequest(h);
 
-    const request = await h.store.transaction((tx) => tx.getRequest(id));
+    const request = await h.request(id);
+    expect(id).toBe("XF-2026-0001");
     expect(request).toMatchObject({
       kind: "problem",
       categoryId: "power",
@@ -87,48 +83,99 @@ describe("a request walked through Telegram", () => {
       channel: "telegram",
       attachments: [{ type: "photo", channel: "telegram", fileRef: "AgACAgUAAxkBAAIB-photo" }],
     });
-    expect(h.sentMessages(villager.id).some((sent) => sent.text.includes(`${id}`))).toBe(true);
+    const receipt = h.sentMessages(villager.id).find((sent) => sent.text.startsWith("已收到您的诉求"));
+    expect(receipt?.text.split("\n")[0]).toBe(`已收到您的诉求，编号${id}。`);
   });
 
-  it("shows the secretary the new request with an accept button and its photo", async () => {
-    const h = createTelegramHarness();
+  it("shows the secretary the new request with an assign button and its photo", async () => {
+    const h = await createTelegramHarness();
     await village(h);
 
     const id = await fileRequest(h);
 
     const card = h.lastSent(secretary.id);
-    expect(card?.buttons.map((b) => b.callback_data)).toContain(`acc:${id}`);
+    expect(card?.text.split("\n")[0]).toBe(`新诉求${id}（电力路灯），请派单或等网格员接单。`);
+    expect(card?.buttons).toContainEqual({
+      text: h.say("requests.action.assign"),
+      callback_data: `trf:${id}`,
+    });
+    expect(card?.buttons.map((b) => b.callback_data)).not.toContain(`acc:${id}`);
     expect(h.fake.callsOf("sendPhoto").map((call) => call.payload)).toContainEqual({
       chat_id: secretary.id,
       photo: "AgACAgUAAxkBAAIB-photo",
     });
   });
 
-  it("walks from submission to the villager's rating: secretary accepts, owner resolves, villager rates", async () => {
-    const h = createTelegramHarness();
+  it("shows the grid worker the new request with a take button and its photo", async () => {
+    const h = await createTelegramHarness();
+    await village(h);
+
+    const id = await fileRequest(h);
+
+    const card = h.lastSent(worker.id);
+    expect(card?.text.split("\n")[0]).toBe(`新诉求${id}（电力路灯），请尽快接单。`);
+    expect(card?.buttons).toContainEqual({ text: h.say("requests.action.take"), callback_data: `acc:${id}` });
+    expect(h.fake.callsOf("sendPhoto").map((call) => call.payload)).toContainEqual({
+      chat_id: worker.id,
+      photo: "AgACAgUAAxkBAAIB-photo",
+    });
+  });
+
+  it("walks from submission to the villager's rating: secretary assigns, owner resolves, villager rates", async () => {
+    const h = await createTelegramHarness();
     const { workerId } = await village(h);
     const id = await fileRequest(h);
     const desk = privateChat(secretary);
     const field = privateChat(worker);
 
-    await h.press(secretary, desk, new RegExp(`^acc:${id}$`));
+    await h.press(secretary, desk, new RegExp(`^trf:${id}$`));
     await h.press(secretary, desk, new RegExp(`^own:${id}:${workerId}$`));
     await h.press(worker, field, new RegExp(`^res:${id}$`));
     await h.deliver(h.updates.text(worker, field, "已换新灯泡，三盏都亮了。"));
     await h.press(villager, privateChat(villager), new RegExp(`^r:${id}:s$`));
 
-    const request = await h.store.transaction((tx) => tx.getRequest(id));
+    const request = await h.request(id);
     expect(request).toMatchObject({ state: "rated", rating: "satisfied", ownerId: workerId });
     expect(request?.timeline.map((entry) => entry.action)).toEqual([
       "submitted",
-      "accepted",
+      "assigned",
       "resolved",
       "rated",
     ]);
+    expect(h.sentMessages(villager.id).map((sent) => sent.text.split("\n")[0])).toEqual(
+      expect.arrayContaining([`诉求${id}已派给赵网格办理。`, `诉求${id}已评价：😊 满意。谢谢！`]),
+    );
+  });
+
+  it("lets the grid worker take the request and tells the secretary who took it", async () => {
+    const h = await createTelegramHarness();
+    const { workerId } = await village(h);
+    const id = await fileRequest(h);
+
+    await h.press(worker, privateChat(worker), new RegExp(`^acc:${id}$`));
+
+    const request = await h.request(id);
+    expect(request).toMatchObject({ state: "accepted", ownerId: workerId });
+    expect(request?.timeline.map((entry) => entry.action)).toEqual(["submitted", "accepted"]);
+    expect(h.lastSent(secretary.id)?.text.split("\n")[0]).toBe(`诉求${id}已由赵网格接单。`);
+    expect(h.lastSent(worker.id)?.buttons.map((b) => b.callback_data)).toContain(`res:${id}`);
+  });
+
+  it("offers the secretary reassignment once someone has the request", async () => {
+    const h = await createTelegramHarness();
+    await village(h);
+    const id = await fileRequest(h);
+
+    await h.press(worker, privateChat(worker), new RegExp(`^acc:${id}$`));
+
+    expect(h.lastSent(secretary.id)?.buttons).toContainEqual({
+      text: h.say("requests.action.reassign"),
+      callback_data: `trf:${id}`,
+    });
   });
 
   it("answers every button press of the walk", async () => {
-    const h = createTelegramHarness();
+    const h = await createTelegramHarness();
     await village(h);
     await fileRequest(h);
 
@@ -138,21 +185,21 @@ describe("a request walked through Telegram", () => {
   });
 
   it("cancels the form at any step with the cancel button", async () => {
-    const h = createTelegramHarness();
+    const h = await createTelegramHarness();
     await village(h);
     const chat = privateChat(villager);
     await h.deliver(h.updates.text(villager, chat, "/request"));
     await h.press(villager, chat, /^k:problem$/);
 
-    await h.press(villager, chat, /^d:x$/);
+    await h.press(villager, chat, /^x$/);
 
-    const conversation = await h.store.transaction((tx) => tx.getConversation(`telegram:${villager.id}`));
-    expect(conversation).toBeUndefined();
-    expect(h.lastSent(villager.id)?.text).toContain(translate({ key: "intake.cancelled" }, "zh-CN"));
+    expect(await h.conversationOf(villager)).toBeUndefined();
+    expect(await h.requestsOf(villager)).toEqual([]);
+    expect(h.lastSent(villager.id)?.text.split("\n")[0]).toBe(h.say("cancel.done"));
   });
 
   it("takes a voice message and a location as extras", async () => {
-    const h = createTelegramHarness();
+    const h = await createTelegramHarness();
     await village(h);
     const chat = privateChat(villager);
     await h.deliver(h.updates.text(villager, chat, "/request"));
@@ -162,15 +209,17 @@ describe("a request walked through Telegram", () => {
     await h.deliver(h.updates.voice(villager, "AwACAgUAAxkBAAIB-voice"));
     await h.deliver(h.updates.location(villager, 43.37, 128.2));
 
-    const conversation = await h.store.transaction((tx) => tx.getConversation(`telegram:${villager.id}`));
-    expect(conversation?.draft?.attachments).toEqual([
+    const draft = (await h.conversationOf(villager))?.steps.at(-1)?.data as
+      | { attachments?: unknown; location?: unknown }
+      | undefined;
+    expect(draft?.attachments).toEqual([
       { type: "voice", channel: "telegram", fileRef: "AwACAgUAAxkBAAIB-voice" },
     ]);
-    expect(conversation?.draft?.location).toEqual({ lat: 43.37, lng: 128.2 });
+    expect(draft?.location).toEqual({ lat: 43.37, lng: 128.2 });
   });
 
   it("switches the language with /lang and answers in the new language", async () => {
-    const h = createTelegramHarness();
+    const h = await createTelegramHarness();
     await village(h);
     const chat = privateChat(villager);
 
@@ -178,11 +227,11 @@ describe("a request walked through Telegram", () => {
     await h.press(villager, chat, /^l:en$/);
 
     expect((await h.memberOf(villager))?.language).toBe("en");
-    expect(h.lastSent(villager.id)?.text).toContain("Language switched to English.");
+    expect(h.lastSent(villager.id)?.text.split("\n")[0]).toBe("Language switched to English.");
   });
 
   it("lists the villager's own requests with /my", async () => {
-    const h = createTelegramHarness();
+    const h = await createTelegramHarness();
     await village(h);
     const id = await fileRequest(h);
 

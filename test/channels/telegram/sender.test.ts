@@ -1,8 +1,21 @@
 import { describe, expect, it } from "vitest";
-import type { Action } from "../../../src/app/actions.js";
-import { type Button, button, message, type OutgoingMessage, t } from "../../../src/app/messages.js";
+import { type Button, message, type OutgoingMessage } from "../../../src/app/messages.js";
 import type { OutboxEntry } from "../../../src/app/ports.js";
+import { Bindings, bindingKey } from "../../../src/app/tables.js";
 import { renderMessage } from "../../../src/channels/render.js";
+import { chooseCategory, startRequest } from "../../../src/features/intake/codecs.js";
+import { text as intake } from "../../../src/features/intake/i18n.js";
+import { sendRequestButton } from "../../../src/features/intake/index.js";
+import {
+  assignRequest,
+  ledger,
+  myRequests,
+  rateRequest,
+  takeRequest,
+} from "../../../src/features/requests/codecs.js";
+import { text as requests } from "../../../src/features/requests/i18n.js";
+import { moveMember, setRole, toggleCategory } from "../../../src/features/roster/codecs.js";
+import { text as setup } from "../../../src/features/setup/i18n.js";
 import { DeliveryError } from "../../../src/outbox/dispatcher.js";
 import {
   BOT_USERNAME,
@@ -30,10 +43,7 @@ function entry(target: Partial<OutboxEntry["target"]>, outgoing: OutgoingMessage
   };
 }
 
-const hello = message(
-  [t("join.welcome_back")],
-  [[button("menu.request", { type: "menu", menu: "request" })]],
-);
+const hello = message([setup.t("join.welcome_back")], [[startRequest.button(intake.t("menu.request"), {})]]);
 
 async function failure(h: TelegramHarness, sent: OutboxEntry): Promise<DeliveryError> {
   const error = await h.channel.sender.send(sent).then(
@@ -46,7 +56,7 @@ async function failure(h: TelegramHarness, sent: OutboxEntry): Promise<DeliveryE
 
 describe("sending outbox entries to Telegram", () => {
   it("sends the rendered text with an inline keyboard of callback buttons", async () => {
-    const h = createTelegramHarness();
+    const h = await createTelegramHarness();
 
     await h.channel.sender.send(entry({}, hello));
 
@@ -54,13 +64,13 @@ describe("sending outbox entries to Telegram", () => {
       {
         chat_id: villager.id,
         text: "欢迎回来！",
-        reply_markup: { inline_keyboard: [[{ text: "📝 提诉求", callback_data: "m:request" }]] },
+        reply_markup: { inline_keyboard: [[{ text: "📝 提诉求", callback_data: "rq" }]] },
       },
     ]);
   });
 
   it("turns a 429 into a DeliveryError that waits Telegram's retry_after", async () => {
-    const h = createTelegramHarness();
+    const h = await createTelegramHarness();
     h.fake.failNext("sendMessage", failures.tooManyRequests(17));
 
     const error = await failure(h, entry({}, hello));
@@ -70,7 +80,7 @@ describe("sending outbox entries to Telegram", () => {
   });
 
   it("gives up at once on a 400 that can never succeed", async () => {
-    const h = createTelegramHarness();
+    const h = await createTelegramHarness();
     h.fake.failNext("sendMessage", failures.chatNotFound());
 
     const error = await failure(h, entry({}, hello));
@@ -80,7 +90,7 @@ describe("sending outbox entries to Telegram", () => {
   });
 
   it("gives up at once when the bot was removed from a group", async () => {
-    const h = createTelegramHarness();
+    const h = await createTelegramHarness();
     h.fake.failNext("sendMessage", {
       error_code: 403,
       description: "Forbidden: bot was kicked from the group chat",
@@ -92,7 +102,7 @@ describe("sending outbox entries to Telegram", () => {
   });
 
   it("retries later, not permanently, when Telegram has an internal error", async () => {
-    const h = createTelegramHarness();
+    const h = await createTelegramHarness();
     h.fake.failNext("sendMessage", { error_code: 502, description: "Bad Gateway" });
 
     const error = await failure(h, entry({}, hello));
@@ -102,7 +112,7 @@ describe("sending outbox entries to Telegram", () => {
   });
 
   it("does not resend the parts of an entry that went out before a 429", async () => {
-    const h = createTelegramHarness();
+    const h = await createTelegramHarness();
     const card: OutgoingMessage = {
       ...hello,
       attachments: [{ type: "photo", channel: "telegram", fileRef: "photo-1" }],
@@ -117,7 +127,7 @@ describe("sending outbox entries to Telegram", () => {
   });
 
   it("sends Telegram photos and voice by file_id, a location, and skips files from other channels", async () => {
-    const h = createTelegramHarness();
+    const h = await createTelegramHarness();
     const card: OutgoingMessage = {
       ...hello,
       attachments: [
@@ -139,9 +149,12 @@ describe("sending outbox entries to Telegram", () => {
   });
 
   it("splits a long text into pieces under 4096 characters, with the buttons on the last", async () => {
-    const h = createTelegramHarness();
-    const line = t("card.text", { text: "路面塌陷，积水很深。".repeat(190) });
-    const long = message([line, line, line, line, line], [[button("menu.my", { type: "menu", menu: "my" })]]);
+    const h = await createTelegramHarness();
+    const line = requests.t("card.text", { text: "路面塌陷，积水很深。".repeat(190) });
+    const long = message(
+      [line, line, line, line, line],
+      [[myRequests.button(requests.t("menu.my"), { page: 0 })]],
+    );
 
     await h.channel.sender.send(entry({}, long));
 
@@ -150,39 +163,65 @@ describe("sending outbox entries to Telegram", () => {
     for (const payload of sent) expect(String(payload.text).length).toBeLessThanOrEqual(4096);
     expect(sent.slice(0, -1).every((payload) => payload.reply_markup === undefined)).toBe(true);
     expect(sent.at(-1)?.reply_markup).toBeDefined();
-    expect(sent.map((payload) => payload.text).join("\n")).toBe(renderMessage(long, "zh-CN").text);
+    expect(sent.map((payload) => payload.text).join("\n")).toBe(
+      renderMessage(long, "zh-CN", h.app.translate).text,
+    );
   });
 
   it("keeps every callback_data within 64 bytes for the longest ids an action can carry", async () => {
-    const h = createTelegramHarness();
+    const h = await createTelegramHarness();
     const id = "A".repeat(24);
-    const actions: Action[] = [
-      { type: "assign", requestId: id, ownerId: id },
-      { type: "member_move", memberId: id, householdId: id },
-      { type: "member_category", memberId: id, categoryId: "abcdefghijklmnop" },
-      { type: "rate", requestId: id, rating: "mostly_satisfied" },
-      { type: "member_role", memberId: id, role: "grid_worker" },
-      { type: "draft_category", categoryId: "abcdefghijklmnop" },
-      { type: "accept", requestId: id },
+    const label = requests.t("action.take");
+    const buttons: Button[] = [
+      assignRequest.button(label, { requestId: id, ownerId: id }),
+      moveMember.button(label, { memberId: id, householdId: id }),
+      toggleCategory.button(label, { memberId: id, categoryId: id }),
+      rateRequest.button(label, { requestId: id, rating: "mostly_satisfied" }),
+      setRole.button(label, { memberId: id, role: "grid_worker" }),
+      chooseCategory.button(label, { categoryId: id }),
+      takeRequest.button(label, { requestId: id }),
+      ledger.button(label, { filter: "closed", period: "last_month", page: 9999 }),
     ];
-    const rows: Button[][] = actions.map((action) => [{ label: t("action.accept"), action }]);
 
-    await h.channel.sender.send(entry({}, message([t("work.none")], rows)));
+    await h.channel.sender.send(
+      entry(
+        {},
+        message(
+          [requests.t("work.none")],
+          buttons.map((b) => [b]),
+        ),
+      ),
+    );
 
     const keyboard = h.fake.callsOf("sendMessage")[0]?.payload.reply_markup as {
       inline_keyboard: { callback_data: string }[][];
     };
     const data = keyboard.inline_keyboard.flat().map((b) => b.callback_data);
-    expect(data).toHaveLength(actions.length);
+    expect(data).toEqual(buttons.map((b) => b.data));
     for (const value of data) expect(Buffer.byteLength(value)).toBeLessThanOrEqual(64);
   });
 
-  it("turns the open-private action into a URL button deep-linking to the village", async () => {
-    const h = createTelegramHarness();
-    const invite = message(
-      [t("group.help_unbound")],
-      [[button("group.open_private", { type: "open_private", villageId: "v12" })]],
+  it("drops a button whose data Telegram would refuse, and sends the rest", async () => {
+    const h = await createTelegramHarness();
+    const label = requests.t("action.take");
+    const buttons: Button[] = [
+      { label, data: `acc:${"A".repeat(61)}` },
+      takeRequest.button(label, { requestId: "XF-2026-0001" }),
+    ];
+
+    await h.channel.sender.send(entry({}, message([requests.t("work.none")], [buttons])));
+
+    expect(h.fake.callsOf("sendMessage")[0]?.payload.reply_markup).toEqual({
+      inline_keyboard: [[{ text: "✋ 接单", callback_data: "acc:XF-2026-0001" }]],
+    });
+    expect(h.logger.lines.map((line) => line.message)).toContain(
+      "telegram button dropped: callback data too long",
     );
+  });
+
+  it("turns the open-private action into a URL button deep-linking to the village", async () => {
+    const h = await createTelegramHarness();
+    const invite = message([setup.t("group.welcome", { village: "东风村" })], [[sendRequestButton("v12")]]);
 
     await h.channel.sender.send(entry({ chatId: String(group.id), villageId: "v12" }, invite));
 
@@ -203,7 +242,7 @@ describe("someone who never started the private chat", () => {
   }
 
   it("gets a message in the village group that mentions them and deep-links to the private chat", async () => {
-    const h = createTelegramHarness();
+    const h = await createTelegramHarness();
     const memberId = await villageWithVillager(h);
     const villageId = (await h.memberOf(villager))?.villageId;
 
@@ -225,7 +264,7 @@ describe("someone who never started the private chat", () => {
   });
 
   it("is nudged at most once an hour, however many messages wait for them", async () => {
-    const h = createTelegramHarness();
+    const h = await createTelegramHarness();
     const memberId = await villageWithVillager(h);
 
     await h.channel.sender.send(entry({ memberId }, hello, "o1"));
@@ -237,14 +276,14 @@ describe("someone who never started the private chat", () => {
   });
 
   it("counts the entry as delivered", async () => {
-    const h = createTelegramHarness();
+    const h = await createTelegramHarness();
     const memberId = await villageWithVillager(h);
 
     await expect(h.channel.sender.send(entry({ memberId }, hello))).resolves.toBeUndefined();
   });
 
   it("gets the group message when they blocked the bot", async () => {
-    const h = createTelegramHarness();
+    const h = await createTelegramHarness();
     const memberId = await villageWithVillager(h);
     h.fake.failNext("sendMessage", failures.blocked(), (payload) => payload.chat_id === villager.id);
 
@@ -254,9 +293,9 @@ describe("someone who never started the private chat", () => {
   });
 
   it("fails permanently when their village has no Telegram group", async () => {
-    const h = createTelegramHarness();
+    const h = await createTelegramHarness();
     const memberId = await villageWithVillager(h);
-    await h.store.transaction(async (tx) => tx.deleteBinding("telegram", String(group.id)));
+    await h.store.transaction(async (tx) => tx.delete(Bindings, bindingKey("telegram", String(group.id))));
 
     const error = await failure(h, entry({ memberId }, hello));
 
@@ -264,7 +303,7 @@ describe("someone who never started the private chat", () => {
   });
 
   it("waits out a 429 from the group message", async () => {
-    const h = createTelegramHarness();
+    const h = await createTelegramHarness();
     const memberId = await villageWithVillager(h);
     h.fake.failNext("sendMessage", failures.tooManyRequests(9), (payload) => payload.chat_id === group.id);
 
@@ -274,7 +313,7 @@ describe("someone who never started the private chat", () => {
   });
 
   it("is reached through the dispatcher: the villager's receipt becomes a group nudge and leaves the outbox", async () => {
-    const h = createTelegramHarness();
+    const h = await createTelegramHarness();
     await villageWithVillager(h);
 
     await h.deliver(h.updates.text(villager, { id: villager.id, type: "private" }, "/my"));

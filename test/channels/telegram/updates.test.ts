@@ -1,6 +1,5 @@
 import type { Update } from "grammy/types";
 import { describe, expect, it } from "vitest";
-import { translate } from "../../../src/i18n/index.js";
 import {
   BOT_USERNAME,
   createTelegramHarness,
@@ -17,26 +16,23 @@ const group = groupChat(-4001);
 
 describe("updates at the edge", () => {
   it("changes nothing the second time the same update is delivered", async () => {
-    const h = createTelegramHarness();
+    const h = await createTelegramHarness();
     const villageId = await setUpVillage(h, secretary, group);
     await joinVillage(h, villager, group, villageId);
     const request = h.updates.text(villager, privateChat(villager), "/request");
     await h.deliver(request);
     const before = h.fake.calls.length;
-    const conversationBefore = await h.store.transaction((tx) =>
-      tx.getConversation(`telegram:${villager.id}`),
-    );
+    const conversationBefore = await h.conversationOf(villager);
 
     await h.deliver(request);
 
+    expect(conversationBefore?.steps.map((step) => step.name)).toEqual(["intake.draft"]);
     expect(h.fake.calls.length).toBe(before);
-    expect(await h.store.transaction((tx) => tx.getConversation(`telegram:${villager.id}`))).toEqual(
-      conversationBefore,
-    );
+    expect(await h.conversationOf(villager)).toEqual(conversationBefore);
   });
 
   it("does not join a villager twice when the deep-link update is delivered twice", async () => {
-    const h = createTelegramHarness();
+    const h = await createTelegramHarness();
     const villageId = await setUpVillage(h, secretary, group);
     h.fake.setChatMember(group.id, villager.id, "member");
     const start = h.updates.text(villager, privateChat(villager), `/start j_${villageId}`);
@@ -44,13 +40,13 @@ describe("updates at the edge", () => {
     await h.deliver(start);
     await h.deliver(start);
 
-    const members = await h.store.transaction((tx) => tx.listMembers(villageId));
+    const members = await h.membersOf(villageId);
     expect(members.filter((m) => m.name === "李大爷")).toHaveLength(1);
     expect(h.sentMessages(villager.id)).toHaveLength(1);
   });
 
   it("refuses a non-admin's group /setup only once when delivered twice", async () => {
-    const h = createTelegramHarness();
+    const h = await createTelegramHarness();
     h.fake.setChatMember(group.id, villager.id, "member");
     const setup = h.updates.text(villager, group, `/setup@${BOT_USERNAME}`);
 
@@ -91,7 +87,7 @@ describe("updates at the edge", () => {
       },
     ],
   ])("logs and ignores an update with %s without throwing", async (_name, raw) => {
-    const h = createTelegramHarness();
+    const h = await createTelegramHarness();
 
     await expect(h.channel.bot.handleUpdate(raw as unknown as Update)).resolves.toBeUndefined();
 
@@ -113,7 +109,7 @@ describe("updates at the edge", () => {
       { channel_post: { message_id: 1, date: 1, chat: { id: -5, type: "channel" }, text: "x" } },
     ],
   ])("logs and ignores %s", async (_name, fields) => {
-    const h = createTelegramHarness();
+    const h = await createTelegramHarness();
 
     await h.deliver({ update_id: 77, ...fields } as Update);
 
@@ -126,7 +122,7 @@ describe("updates at the edge", () => {
   });
 
   it("ignores plain text in a group", async () => {
-    const h = createTelegramHarness();
+    const h = await createTelegramHarness();
     await setUpVillage(h, secretary, group);
     h.fake.clear();
 
@@ -136,7 +132,7 @@ describe("updates at the edge", () => {
   });
 
   it("ignores messages from other bots", async () => {
-    const h = createTelegramHarness();
+    const h = await createTelegramHarness();
     const bot = { ...tgUser(999, "OtherBot"), is_bot: true } as unknown as ReturnType<typeof tgUser>;
 
     await h.deliver(h.updates.text(bot, privateChat(bot), "/start"));
@@ -145,7 +141,7 @@ describe("updates at the edge", () => {
   });
 
   it("asks the outbox to send after every handled update", async () => {
-    const h = createTelegramHarness();
+    const h = await createTelegramHarness();
 
     await h.deliver(h.updates.text(villager, privateChat(villager), "/start"));
     await h.deliver(h.updates.text(villager, privateChat(villager), "hello"));
@@ -154,7 +150,7 @@ describe("updates at the edge", () => {
   });
 
   it("keeps running when the store fails, and logs the failure", async () => {
-    const h = createTelegramHarness();
+    const h = await createTelegramHarness();
     const transaction = h.store.transaction.bind(h.store);
     h.store.transaction = () => Promise.reject(new Error("disk full"));
 
@@ -169,7 +165,7 @@ describe("updates at the edge", () => {
 
 describe("group commands", () => {
   it("answers /help in a bound group with the welcome and its deep-link button", async () => {
-    const h = createTelegramHarness();
+    const h = await createTelegramHarness();
     const villageId = await setUpVillage(h, secretary, group);
 
     await h.deliver(h.updates.text(villager, group, `/help@${BOT_USERNAME}`));
@@ -179,26 +175,28 @@ describe("group commands", () => {
   });
 
   it("answers /stats in a bound group with counts and no personal details", async () => {
-    const h = createTelegramHarness();
+    const h = await createTelegramHarness();
     await setUpVillage(h, secretary, group);
 
     await h.deliver(h.updates.text(villager, group, `/stats@${BOT_USERNAME}`));
 
     const stats = h.lastSent(group.id)?.text ?? "";
-    expect(stats).toContain("幸福村");
+    expect(stats).toBe(
+      h.say("requests.stats", { village: "幸福村", open: 0, green: 0, yellow: 0, red: 0, waiting: 0 }),
+    );
     expect(stats).not.toContain("王书记");
   });
 
   it("tells an unbound group how to link it", async () => {
-    const h = createTelegramHarness();
+    const h = await createTelegramHarness();
 
     await h.deliver(h.updates.text(villager, group, "/help"));
 
-    expect(h.lastSent(group.id)?.text).toBe(translate({ key: "group.help_unbound" }, "zh-CN"));
+    expect(h.lastSent(group.id)?.text).toBe(h.say("setup.group.help_unbound"));
   });
 
   it("ignores private-only commands in a group", async () => {
-    const h = createTelegramHarness();
+    const h = await createTelegramHarness();
 
     await h.deliver(h.updates.text(villager, group, `/request@${BOT_USERNAME}`));
 
@@ -210,21 +208,18 @@ describe("group to supergroup migration", () => {
   const supergroupId = -1004001000001;
 
   it("moves the binding to the supergroup's id when the service message arrives", async () => {
-    const h = createTelegramHarness();
+    const h = await createTelegramHarness();
     const villageId = await setUpVillage(h, secretary, group);
 
     await h.deliver(h.updates.migrateTo(secretary, group, supergroupId));
 
-    const [oldBinding, newBinding] = await h.store.transaction(async (tx) => [
-      await tx.getBinding("telegram", String(group.id)),
-      await tx.getBinding("telegram", String(supergroupId)),
-    ]);
+    const [oldBinding, newBinding] = [await h.bindingOf(group), await h.bindingOf(supergroupId)];
     expect(oldBinding).toBeUndefined();
     expect(newBinding?.villageId).toBe(villageId);
   });
 
   it("lets villagers join through the supergroup afterwards", async () => {
-    const h = createTelegramHarness();
+    const h = await createTelegramHarness();
     const villageId = await setUpVillage(h, secretary, group);
     await h.deliver(h.updates.migrateTo(secretary, group, supergroupId));
     h.fake.clear();
@@ -236,14 +231,14 @@ describe("group to supergroup migration", () => {
   });
 
   it("resends to the supergroup and moves the binding when Telegram answers a send with migrate_to_chat_id", async () => {
-    const h = createTelegramHarness();
+    const h = await createTelegramHarness();
     const villageId = await setUpVillage(h, secretary, group);
     h.fake.migrate(group.id, supergroupId);
 
     await h.deliver(h.updates.text(villager, group, `/stats@${BOT_USERNAME}`));
 
     expect(h.lastSent(supergroupId)?.text).toContain("幸福村");
-    const binding = await h.store.transaction((tx) => tx.getBinding("telegram", String(supergroupId)));
+    const binding = await h.bindingOf(supergroupId);
     expect(binding?.villageId).toBe(villageId);
   });
 });

@@ -32,14 +32,14 @@ afterEach(async () => {
 });
 
 async function startWebhook(secret?: string) {
-  const h = createTelegramHarness();
+  const h = await createTelegramHarness();
   const fake = createFakeBotApi();
   const port = await freePort();
   running = createTelegramChannel({
     token: TOKEN,
     apiRoot: "http://127.0.0.1:9",
     webhook: secret === undefined ? { url: HOOK, port } : { url: HOOK, secret, port },
-    deps: h.deps,
+    app: h.app,
     kick: () => {},
     logger: h.logger,
     botInfo: FAKE_BOT_INFO,

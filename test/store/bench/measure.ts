@@ -5,7 +5,9 @@ import { readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
-import { bulkLoadForBench } from "../../../src/store/lowdb/bulk-load.js";
+import { bulk, bulkLoadForBench } from "../../../scripts/bench/bulk-load.js";
+import { KERNEL_TABLES, Members, Towns, Villages } from "../../../src/app/tables.js";
+import { Requests, requestSequence } from "../../../src/features/requests/tables.js";
 import { openLowdbStore } from "../../../src/store/lowdb/index.js";
 import { member, request, target, text, town, village } from "../builders.js";
 import { tempDir } from "../temp.js";
@@ -14,6 +16,7 @@ const seconds = Number(process.argv[2] ?? 5);
 const self = fileURLToPath(import.meta.url);
 const VILLAGES = 10;
 const LANES = 64;
+const TABLES = [...KERNEL_TABLES, Requests];
 const TEXT = "村东头桥边的路灯坏了，晚上孩子放学回家很危险，请尽快派人修理。".repeat(8);
 
 function bigRequest(villageId: string, seq: number) {
@@ -45,6 +48,7 @@ async function bench(history: number): Promise<void> {
 
     started = performance.now();
     const store = await openLowdbStore(dir.path, {
+      tables: TABLES,
       checkpointDelayMs: Number(process.env.CHECKPOINT_MS ?? 200),
     });
     const openMs = performance.now() - started;
@@ -60,8 +64,8 @@ async function bench(history: number): Promise<void> {
         const t0 = performance.now();
         await store.transaction(async (tx) => {
           const villageId = `v${((n + commits) % VILLAGES) + 1}`;
-          const seq = await tx.nextRequestSeq(villageId, 2026);
-          tx.putRequest(bigRequest(villageId, seq));
+          const seq = await tx.nextNumber(requestSequence(villageId, 2026));
+          tx.put(Requests, bigRequest(villageId, seq));
           tx.enqueue(target(`a${n}`), text("notify.new_request"));
           tx.enqueue(target(`b${n}`), text("submit.receipt"));
         });
@@ -130,15 +134,21 @@ async function sizeOf(path: string): Promise<number> {
 
 async function load(dir: string, history: number): Promise<void> {
   const villages = Array.from({ length: VILLAGES }, (_, i) => village(`v${i + 1}`));
-  await bulkLoadForBench(dir, {
-    towns: [town("t1")],
-    villages,
-    members: villages.flatMap((v) => Array.from({ length: 50 }, (_, i) => member(`${v.id}m${i}`, v.id))),
-    requests: (function* () {
-      for (let i = 0; i < history; i++)
-        yield bigRequest(`v${(i % VILLAGES) + 1}`, Math.floor(i / VILLAGES) + 1);
-    })(),
-  });
+  await bulkLoadForBench(dir, TABLES, [
+    bulk(Towns, [town("t1")]),
+    bulk(Villages, villages),
+    bulk(
+      Members,
+      villages.flatMap((v) => Array.from({ length: 50 }, (_, i) => member(`${v.id}m${i}`, v.id))),
+    ),
+    bulk(
+      Requests,
+      (function* () {
+        for (let i = 0; i < history; i++)
+          yield bigRequest(`v${(i % VILLAGES) + 1}`, Math.floor(i / VILLAGES) + 1);
+      })(),
+    ),
+  ]);
 }
 
 if (process.argv[2] === "--load") await load(process.argv[3] ?? "", Number(process.argv[4]));

@@ -2,13 +2,27 @@
 // Everything a person typed or named is put on the page with textContent, never as HTML.
 
 const TEXT = JSON.parse(document.getElementById("page-text").textContent);
+/** What the server takes (place and person names, the code's length, free text, voice seconds). */
+const LIMITS = TEXT.limits;
 const LANGUAGES = ["zh-CN", "en"];
-const COMMANDS = ["start", "help", "request", "my", "work", "lang", "setup", "stats", "cancel", "roster"];
+/** Any command name; the server decides which ones it knows. A Chinese keyboard's full-width ／ counts too. */
+const COMMAND = /^[/／]([A-Za-z0-9_]{1,32})(?:@\S+)?(?:\s+([\s\S]*))?$/;
+const MAX_COMMAND_ARGS = 256;
 /** Used when the browser gives no location (denied, or a page not served over https). Dunhua, Jilin. */
 const DEMO_POINT = { lat: 43.3725, lng: 128.2326 };
 const PHOTO_TYPES = ["image/png", "image/jpeg", "image/gif", "image/webp"];
-const MAX_PHOTO_BYTES = 5 * 1024 * 1024;
+const MAX_UPLOAD_BYTES = 5 * 1024 * 1024;
 const MAX_CSV_BYTES = 900 * 1024;
+/** What MediaRecorder is asked for, best first: Chrome and Android make webm, Firefox ogg, Safari mp4. */
+const VOICE_TYPES = [
+  "audio/webm;codecs=opus",
+  "audio/ogg;codecs=opus",
+  "audio/webm",
+  "audio/ogg",
+  "audio/mp4",
+];
+/** Shorter than this is a slip of the finger, not a message. */
+const MIN_VOICE_MS = 700;
 
 const state = {
   language: LANGUAGES.includes(localStorage.getItem("shangliang.language"))
@@ -18,6 +32,10 @@ const state = {
   me: undefined,
   village: undefined,
   source: undefined,
+  /** The voice message being recorded, if any. */
+  take: undefined,
+  /** Language changes sent to the bot and not yet answered: until then the page does not follow the server. */
+  languagePending: 0,
 };
 
 const $ = (id) => document.getElementById(id);
@@ -58,8 +76,26 @@ function applyText() {
     node.placeholder = tr(node.dataset.placeholder);
   for (const node of document.querySelectorAll("[data-empty-text]"))
     node.dataset.empty = tr(node.dataset.emptyText);
+  for (const node of document.querySelectorAll("[data-limit-hint]"))
+    node.textContent = tr("limitHint", { max: LIMITS[node.dataset.limitHint] });
+  $("code-hint").textContent = tr("codeHint", { range: LIMITS.code });
   renderVillages();
   renderWho();
+  renderCounter();
+  renderRecording();
+}
+
+/** Switches the page's own text; remembered for the next visit. */
+function setLanguage(language) {
+  if (!LANGUAGES.includes(language) || language === state.language) return;
+  state.language = language;
+  localStorage.setItem("shangliang.language", language);
+  applyText();
+}
+
+/** The server says which language the bot speaks to this person; the page follows (unless a change is on its way). */
+function followBot(language) {
+  if (state.languagePending === 0) setLanguage(language);
 }
 
 let toastTimer;
@@ -146,6 +182,7 @@ function renderWho() {
 }
 
 function showPicker() {
+  stopVoice(false);
   closeStream();
   state.me = undefined;
   state.village = undefined;
@@ -166,6 +203,7 @@ function choose(memberId) {
     showPicker();
     return;
   }
+  stopVoice(false);
   state.me = found.member;
   state.village = found.village;
   sessionStorage.setItem("shangliang.member", memberId);
@@ -178,7 +216,9 @@ function choose(memberId) {
   }
   $("picker").hidden = true;
   $("chat").hidden = false;
+  $("group-error").hidden = true;
   renderWho();
+  renderCounter();
   openStream();
   window.scrollTo(0, 0);
 }
@@ -222,6 +262,7 @@ async function loadHistory(memberId) {
   if (response.status === 404) return showPicker();
   if (!response.ok || state.me?.id !== memberId) return;
   const history = await response.json();
+  if (history.language) followBot(history.language);
   for (const message of history.private) addMessage("private", message);
   for (const message of history.group) addMessage("group", message);
 }
@@ -237,6 +278,7 @@ function addMessage(paneName, message) {
   pane.shown.set(message.id, { message, node });
   pane.list.insertBefore(node, next ? next.node : null);
   toBottom(pane);
+  if (paneName === "private" && message.from === "bot") renderCounter();
 }
 
 function formatTime(at) {
@@ -247,15 +289,26 @@ function formatTime(at) {
 }
 
 function renderMessage(paneName, message) {
-  const item = element("li", `message from-${message.from}`);
+  // A person's message is "mine" unless it names someone else as its sender (others' commands in the group).
+  const other = message.from === "person" && message.sender && message.sender.id !== state.me?.id;
+  const item = element("li", `message from-${other ? "other" : message.from}`);
   const bubble = element("div", "bubble");
   if (paneName === "group" && message.from === "bot") bubble.append(element("span", "sender", tr("bot")));
+  if (other) bubble.append(element("span", "sender", message.sender.name));
   if (message.text) bubble.append(element("p", "text", message.text));
-  for (const photo of message.photos) {
+  for (const photo of message.photos ?? []) {
     const image = element("img", "photo");
     image.src = `/uploads/${encodeURIComponent(photo)}`;
     image.alt = tr("photoAlt");
     bubble.append(image);
+  }
+  for (const voice of message.voices ?? []) {
+    const audio = element("audio", "voice", tr("voiceLabel"));
+    audio.controls = true;
+    audio.preload = "none";
+    audio.src = `/uploads/${encodeURIComponent(voice)}`;
+    audio.setAttribute("aria-label", tr("voiceLabel"));
+    bubble.append(audio);
   }
   if (message.location) {
     const { lat, lng } = message.location;
@@ -332,6 +385,7 @@ async function sendEvent(chat, input) {
       toast(tr("failed"));
       return undefined;
     }
+    if (answer.language) followBot(answer.language);
     return answer;
   }
 }
@@ -350,15 +404,48 @@ async function press(paneName, button, keyboard) {
   }
 }
 
+/** "/stats", "/help DF-2026-0001": a command; undefined for anything else. */
+function commandOf(text) {
+  const match = COMMAND.exec(text);
+  if (!match) return undefined;
+  const command = match[1].toLowerCase();
+  const args = match[2]?.trim();
+  return args
+    ? { type: "command", command, args: args.slice(0, MAX_COMMAND_ARGS) }
+    : { type: "command", command };
+}
+
 function inputOfText(text) {
-  const command = /^\/([a-z]+)(?:@\S+)?(?:\s+([\s\S]*))?$/.exec(text);
-  if (command && COMMANDS.includes(command[1])) {
-    const args = command[2]?.trim();
-    return args
-      ? { type: "command", command: command[1], args: args.slice(0, 256) }
-      : { type: "command", command: command[1] };
+  return commandOf(text) ?? { type: "text", text };
+}
+
+// ---------- the private text box and its counter ----------
+
+/** The most characters the bot takes now: what its newest message in the private chat says, else the default. */
+function textLimit() {
+  let newest;
+  for (const { message } of panes.private.shown.values()) {
+    if (message.from === "bot" && (!newest || message.n > newest.n)) newest = message;
   }
-  return { type: "text", text };
+  return newest?.inputMax ?? LIMITS.text;
+}
+
+/** Characters over the limit in the text box (0 when it fits). Counted as the server counts them. */
+function textOver() {
+  return Math.max(0, $("text-input").value.trim().length - textLimit());
+}
+
+function renderCounter() {
+  const box = $("text-input");
+  const count = box.value.trim().length;
+  const over = textOver();
+  const counter = $("text-count");
+  counter.textContent = tr("textCount", { count, max: textLimit() });
+  counter.classList.toggle("over", over > 0);
+  $("text-over").textContent = over > 0 ? tr("textOver", { over }) : "";
+  box.classList.toggle("over", over > 0);
+  box.setAttribute("aria-invalid", over > 0 ? "true" : "false");
+  $("send-button").disabled = over > 0;
 }
 
 async function sendText(event) {
@@ -366,10 +453,82 @@ async function sendText(event) {
   const box = $("text-input");
   const text = box.value.trim();
   if (!text) return;
+  if (textOver() > 0) {
+    renderCounter();
+    return;
+  }
   box.value = "";
+  renderCounter();
   const answer = await sendEvent("private", inputOfText(text));
-  if (!answer) box.value = text;
+  if (!answer && !box.value) box.value = text;
+  renderCounter();
   box.focus();
+}
+
+// ---------- the group's command box ----------
+
+function groupError(text) {
+  const box = $("group-error");
+  box.textContent = text ?? "";
+  box.hidden = text === undefined;
+}
+
+async function sendGroup(input, busy) {
+  for (const node of busy) node.disabled = true;
+  try {
+    const answer = await sendEvent("group", input);
+    if (answer?.notice) toast(answer.notice);
+    return answer;
+  } finally {
+    for (const node of busy) node.disabled = false;
+  }
+}
+
+async function sendGroupText(event) {
+  event.preventDefault();
+  const box = $("group-input");
+  const text = box.value.trim();
+  if (!text) return;
+  const input = commandOf(text);
+  if (!input) {
+    groupError(tr("groupOnlyCommands"));
+    return;
+  }
+  groupError(undefined);
+  box.value = "";
+  const answer = await sendGroup(input, event.currentTarget.querySelectorAll("button"));
+  if (!answer && !box.value) box.value = text;
+}
+
+async function sendGroupCommand(event) {
+  groupError(undefined);
+  const form = $("group-composer");
+  await sendGroup(
+    { type: "command", command: event.currentTarget.dataset.command },
+    form.querySelectorAll("button"),
+  );
+}
+
+// ---------- uploads ----------
+
+/** Posts bytes to /api/upload; the fileRef, or undefined after saying what went wrong. */
+async function upload(body, contentType, refusedKey) {
+  const response = await fetch(`/api/upload?member=${encodeURIComponent(state.me.id)}`, {
+    method: "POST",
+    headers: { "content-type": contentType },
+    body,
+  }).catch(() => undefined);
+  if (!response) return toast(tr("offline"));
+  if (response.status === 413) return toast(tr("tooBig"));
+  if (response.status === 415) return toast(tr(refusedKey), 4000);
+  if (response.status === 404) {
+    toast(tr("unknownMember"));
+    return showPicker();
+  }
+  if (!response.ok) return toast(tr("failed"));
+  const answer = await response.json().catch(() => ({}));
+  if (typeof answer.fileRef !== "string") return toast(tr("failed"));
+  return answer.fileRef;
 }
 
 async function sendPhoto() {
@@ -377,22 +536,127 @@ async function sendPhoto() {
   const file = picker.files?.[0];
   picker.value = "";
   if (!file || !state.me) return;
-  if (!PHOTO_TYPES.includes(file.type)) return toast(tr("notImage"));
-  if (file.size > MAX_PHOTO_BYTES) return toast(tr("tooBig"));
-  const response = await fetch(`/api/upload?member=${encodeURIComponent(state.me.id)}`, {
-    method: "POST",
-    headers: { "content-type": file.type },
-    body: file,
-  }).catch(() => undefined);
-  if (!response) return toast(tr("offline"));
-  if (response.status === 413) return toast(tr("tooBig"));
-  if (response.status === 415) return toast(tr("notImage"));
-  if (!response.ok) return toast(tr("failed"));
-  const { fileRef } = await response.json();
+  if (!PHOTO_TYPES.includes(file.type)) return toast(tr("notImage"), 4000);
+  if (file.size > MAX_UPLOAD_BYTES) return toast(tr("tooBig"));
+  if (textOver() > 0) return toast(tr("textOver", { over: textOver() }), 4000);
+  const fileRef = await upload(file, file.type, "notImage");
+  if (!fileRef) return;
   const box = $("text-input");
   const caption = box.value.trim();
   box.value = "";
+  renderCounter();
   await sendEvent("private", caption ? { type: "photo", fileRef, caption } : { type: "photo", fileRef });
+}
+
+// ---------- voice messages ----------
+
+function stopTracks(stream) {
+  for (const track of stream.getTracks()) track.stop();
+}
+
+function secondsOf(take) {
+  return Math.floor(((take.stoppedAt ?? Date.now()) - take.startedAt) / 1000);
+}
+
+function renderRecording() {
+  const take = state.take;
+  const button = $("voice-button");
+  button.classList.toggle("recording", take !== undefined);
+  button.setAttribute("aria-pressed", take ? "true" : "false");
+  button.textContent = take ? tr("recordingButton", { seconds: secondsOf(take) }) : tr("voice");
+  $("recording").hidden = take === undefined;
+  $("recording-time").textContent = take ? tr("recording", { max: LIMITS.voiceSeconds }) : "";
+}
+
+/** Why the microphone could not be used, as what to do instead. */
+function microphoneProblem(error) {
+  const name = error?.name;
+  if (name === "NotAllowedError" || name === "SecurityError" || name === "PermissionDeniedError")
+    return "micDenied";
+  if (name === "NotFoundError" || name === "OverconstrainedError" || name === "NotReadableError")
+    return "noMic";
+  return "noRecorder";
+}
+
+/** 🎤: the first press starts recording, the next one stops it and sends. */
+async function toggleVoice() {
+  if (state.take) return stopVoice(true);
+  if (!state.me) return;
+  if (typeof MediaRecorder === "undefined" || !navigator.mediaDevices?.getUserMedia)
+    return toast(tr("noRecorder"), 5000);
+  const memberId = state.me.id;
+  const button = $("voice-button");
+  button.disabled = true;
+  let stream;
+  try {
+    stream = await navigator.mediaDevices.getUserMedia({ audio: true });
+  } catch (error) {
+    return toast(tr(microphoneProblem(error)), 6000);
+  } finally {
+    button.disabled = false;
+  }
+  if (state.me?.id !== memberId || state.take) return stopTracks(stream);
+  const mimeType = VOICE_TYPES.find((type) => MediaRecorder.isTypeSupported?.(type));
+  let recorder;
+  try {
+    recorder = new MediaRecorder(stream, mimeType ? { mimeType } : undefined);
+  } catch {
+    stopTracks(stream);
+    return toast(tr("noRecorder"), 5000);
+  }
+  const take = { recorder, stream, memberId, chunks: [], startedAt: Date.now(), send: true, full: false };
+  recorder.addEventListener("dataavailable", (event) => {
+    if (event.data && event.data.size > 0) take.chunks.push(event.data);
+  });
+  recorder.addEventListener("stop", () => {
+    finishVoice(take).catch(() => toast(tr("voiceFailed"), 4000));
+  });
+  recorder.addEventListener("error", () => {
+    if (state.take === take) stopVoice(false);
+    toast(tr("voiceFailed"), 4000);
+  });
+  try {
+    recorder.start();
+  } catch {
+    stopTracks(stream);
+    return toast(tr("noRecorder"), 5000);
+  }
+  take.timer = setInterval(() => {
+    if (secondsOf(take) >= LIMITS.voiceSeconds) {
+      take.full = true;
+      stopVoice(true);
+    } else renderRecording();
+  }, 250);
+  state.take = take;
+  renderRecording();
+}
+
+/** Ends the recording; it is sent when `send`, thrown away otherwise (cancel, another person chosen). */
+function stopVoice(send) {
+  const take = state.take;
+  if (!take) return;
+  state.take = undefined;
+  clearInterval(take.timer);
+  take.send = send;
+  take.stoppedAt = Date.now();
+  if (take.recorder.state !== "inactive") take.recorder.stop();
+  else stopTracks(take.stream);
+  renderRecording();
+}
+
+async function finishVoice(take) {
+  stopTracks(take.stream);
+  if (!take.send || state.me?.id !== take.memberId) return;
+  if (take.stoppedAt - take.startedAt < MIN_VOICE_MS || take.chunks.length === 0)
+    return toast(tr("voiceTooShort"), 4000);
+  const type = take.recorder.mimeType || take.chunks[0].type || "audio/webm";
+  const blob = new Blob(take.chunks, { type });
+  if (blob.size > MAX_UPLOAD_BYTES) return toast(tr("tooBig"));
+  const contentType = type.split(";")[0].trim().toLowerCase();
+  const fileRef = await upload(blob, contentType, "voiceFailed");
+  if (!fileRef) return;
+  const answer = await sendEvent("private", { type: "voice", fileRef });
+  if (answer && take.full) toast(tr("voiceMaxReached", { max: LIMITS.voiceSeconds }), 4000);
 }
 
 function currentPoint() {
@@ -439,6 +703,16 @@ const SETUP_ERRORS = {
   code_taken: "setupCodeTaken",
 };
 
+function setupParams() {
+  return { place: LIMITS.placeName, person: LIMITS.personName, range: LIMITS.code };
+}
+
+/** "2-4" → two to four capital letters. */
+function codePattern() {
+  const [least, most] = String(LIMITS.code).split("-");
+  return new RegExp(`^[A-Z]{${Number(least)},${Number(most ?? least)}}$`);
+}
+
 async function setUpVillage(event) {
   event.preventDefault();
   const form = event.currentTarget;
@@ -452,12 +726,17 @@ async function setUpVillage(event) {
     name: value("name"),
     language: state.language,
   };
-  if (!body.townName || !body.villageName || !body.name) {
-    error.textContent = tr("setupNameInvalid");
+  const fits = (text, max) => text !== "" && text.length <= max;
+  if (
+    !fits(body.townName, LIMITS.placeName) ||
+    !fits(body.villageName, LIMITS.placeName) ||
+    !fits(body.name, LIMITS.personName)
+  ) {
+    error.textContent = tr("setupNameInvalid", setupParams());
     return;
   }
-  if (!/^[A-Z]{2,4}$/.test(body.code)) {
-    error.textContent = tr("setupCodeInvalid");
+  if (!codePattern().test(body.code)) {
+    error.textContent = tr("setupCodeInvalid", setupParams());
     return;
   }
   const submit = form.querySelector("button[type=submit]");
@@ -475,7 +754,7 @@ async function setUpVillage(event) {
     const answer = await response.json().catch(() => ({}));
     if (!response.ok) {
       const key = SETUP_ERRORS[answer.error];
-      error.textContent = key ? tr(key, answer.params ?? {}) : tr("failed");
+      error.textContent = key ? tr(key, { ...setupParams(), ...(answer.params ?? {}) }) : tr("failed");
       return;
     }
     error.textContent = "";
@@ -489,22 +768,52 @@ async function setUpVillage(event) {
 
 // ---------- start ----------
 
-function switchLanguage() {
-  state.language = state.language === "zh-CN" ? "en" : "zh-CN";
-  localStorage.setItem("shangliang.language", state.language);
-  applyText();
+/**
+ * The page's language button. With a person chosen it also tells the bot (the same as its own 语言 button),
+ * so the page and the bot speak one language; the bot's answer says which one it now speaks.
+ */
+async function switchLanguage() {
+  const next = state.language === "zh-CN" ? "en" : "zh-CN";
+  setLanguage(next);
+  if (!state.me) return;
+  const button = $("switch-language");
+  button.disabled = true;
+  state.languagePending++;
+  let answer;
+  try {
+    answer = await sendEvent("private", { type: "button", data: `l:${next}` });
+  } finally {
+    state.languagePending--;
+    button.disabled = false;
+  }
+  if (answer?.language) followBot(answer.language);
+}
+
+/** The setup form's maxlength, only where it is exactly what the server takes. */
+function applyLimits() {
+  for (const node of document.querySelectorAll("input[data-limit]"))
+    node.maxLength = LIMITS[node.dataset.limit];
 }
 
 async function boot() {
   $("switch-language").addEventListener("click", switchLanguage);
   $("switch-person").addEventListener("click", showPicker);
   $("composer").addEventListener("submit", sendText);
+  $("text-input").addEventListener("input", renderCounter);
   $("photo-button").addEventListener("click", () => $("photo-input").click());
   $("photo-input").addEventListener("change", sendPhoto);
+  $("voice-button").addEventListener("click", toggleVoice);
+  $("voice-stop").addEventListener("click", () => stopVoice(true));
+  $("voice-cancel").addEventListener("click", () => stopVoice(false));
+  $("group-composer").addEventListener("submit", sendGroupText);
+  $("group-input").addEventListener("input", () => groupError(undefined));
+  for (const button of document.querySelectorAll("#group-composer [data-command]"))
+    button.addEventListener("click", sendGroupCommand);
   $("location-button").addEventListener("click", sendLocation);
   $("csv-button").addEventListener("click", () => $("csv-input").click());
   $("csv-input").addEventListener("change", sendCsv);
   $("setup-form").addEventListener("submit", setUpVillage);
+  applyLimits();
   applyText();
   try {
     await loadPeople();

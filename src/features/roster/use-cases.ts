@@ -1,9 +1,31 @@
 import { parse } from "csv-parse/sync";
-import type { Household, Member, Role, Village } from "../domain/model.js";
-import { isSecretary } from "../domain/permissions.js";
-import { ok, type Result, refuse } from "../domain/result.js";
-import { tell, type Unit } from "./deps.js";
-import { type Button, button, message, t } from "./messages.js";
+import { tell, type Unit } from "../../app/deps.js";
+import { type Button, message } from "../../app/messages.js";
+import { Households, Members, Villages } from "../../app/tables.js";
+import { t as kernel } from "../../app/text.js";
+import type { Household, Member, Role, Village } from "../../domain/model.js";
+import { MAX_PERSON_NAME, validName } from "../../domain/names.js";
+import { canManageRoster, leavesASecretary } from "../../domain/permissions.js";
+import { ok, type Result, refuse } from "../../domain/result.js";
+import {
+  addToRoster,
+  householdCard,
+  importRoster,
+  memberCard,
+  moveMember,
+  pickCategories,
+  pickHousehold,
+  removeHousehold,
+  removeMember,
+  renameHousehold,
+  renameMember,
+  setRole,
+  showRoster,
+  toggleCategory,
+} from "./codecs.js";
+import { text } from "./i18n.js";
+
+const { t } = text;
 
 export type RosterRefusal =
   | "not_allowed"
@@ -37,67 +59,68 @@ export function parseRole(word: string | undefined): Role | undefined {
   return ROLE_WORDS[word.trim().toLowerCase()] ?? ROLE_WORDS[word.trim()];
 }
 
-const NAME = /^[^\n\r,，]{1,40}$/;
-
-function validName(name: string): boolean {
-  return NAME.test(name.trim()) && name.trim() !== "";
+/** A roster name: a valid name without the commas that separate a typed line's parts. */
+export function rosterName(typed: string): string | undefined {
+  const name = validName(typed, MAX_PERSON_NAME);
+  return name === undefined || /[,，、]/.test(name) ? undefined : name;
 }
 
+const nameInvalid = () => refuse("name_invalid" as const, { max: MAX_PERSON_NAME });
+
 async function managedMember(unit: Unit, actor: Member, memberId: string): Promise<RosterResult<Member>> {
-  if (!isSecretary(actor)) return refuse("not_allowed");
-  const member = await unit.tx.getMember(memberId);
+  if (!canManageRoster(actor)) return refuse("not_allowed");
+  const member = await unit.tx.get(Members, memberId);
   if (member === undefined || member.villageId !== actor.villageId || !member.active)
     return refuse("no_such_member");
   return ok(member);
 }
 
 async function householdByName(unit: Unit, villageId: string, name: string): Promise<Household> {
-  const households = await unit.tx.listHouseholds(villageId);
-  const existing = households.find((h) => h.name === name.trim());
+  const households = await unit.tx.find(Households, "village", villageId);
+  const existing = households.find((h) => h.name === name);
   if (existing !== undefined) return existing;
-  const created: Household = { id: await unit.tx.nextId("household"), villageId, name: name.trim() };
-  unit.tx.putHousehold(created);
+  const created: Household = { id: await unit.tx.nextId(Households), villageId, name };
+  unit.tx.put(Households, created);
   return created;
 }
 
-async function otherSecretaries(unit: Unit, member: Member): Promise<number> {
-  const members = await unit.tx.listMembers(member.villageId);
-  return members.filter((m) => m.id !== member.id && isSecretary(m)).length;
-}
+const backToRoster = () => [showRoster.button(kernel("action.back"), {})];
 
-export async function rosterMessage(unit: Unit, actor: Member, village: Village) {
-  const members = (await unit.tx.listMembers(village.id)).filter((m) => m.active);
-  const households = await unit.tx.listHouseholds(village.id);
+export async function rosterIn(unit: Unit, actor: Member, village: Village): Promise<RosterResult<Village>> {
+  if (!canManageRoster(actor)) return refuse("not_allowed");
+  const members = (await unit.tx.find(Members, "village", village.id)).filter((m) => m.active);
+  const households = await unit.tx.find(Households, "village", village.id);
   const order: Record<Role, number> = { secretary: 0, grid_worker: 1, villager: 2 };
   members.sort((a, b) => order[a.role] - order[b.role] || a.name.localeCompare(b.name, "zh-CN"));
   const shown = members.slice(0, 40);
   const rows: Button[][] = [];
   for (let i = 0; i < shown.length; i += 2) {
     rows.push(
-      shown.slice(i, i + 2).map((m) => ({
-        label: t("roster.member_button", { name: m.name, role: t(`role.${m.role}`) }),
-        action: { type: "member", memberId: m.id },
-      })),
+      shown.slice(i, i + 2).map((m) =>
+        memberCard.button(t("member_button", { name: m.name, role: kernel(`role.${m.role}`) }), {
+          memberId: m.id,
+        }),
+      ),
     );
   }
   for (let i = 0; i < Math.min(households.length, 20); i += 3) {
     rows.push(
-      households.slice(i, Math.min(i + 3, 20)).map((h) => ({
-        label: t("roster.household_button", { name: h.name }),
-        action: { type: "household", householdId: h.id },
-      })),
+      households
+        .slice(i, Math.min(i + 3, 20))
+        .map((h) => householdCard.button(t("household_button", { name: h.name }), { householdId: h.id })),
     );
   }
   rows.push([
-    button("roster.add_member", { type: "roster_add_member" }),
-    button("roster.add_household", { type: "roster_add_household" }),
+    addToRoster.button(t("add_member"), { what: "member" }),
+    addToRoster.button(t("add_household"), { what: "household" }),
   ]);
-  rows.push([button("roster.import", { type: "roster_import" })]);
+  rows.push([importRoster.button(t("import"), {})]);
   const lines = [
-    t("roster.title", { village: village.name, members: members.length, households: households.length }),
+    t("title", { village: village.name, members: members.length, households: households.length }),
   ];
-  if (members.length > shown.length) lines.push(t("roster.more", { count: members.length - shown.length }));
+  if (members.length > shown.length) lines.push(t("more", { count: members.length - shown.length }));
   tell(unit, actor, message(lines, rows));
+  return ok(village);
 }
 
 export async function memberCardIn(
@@ -108,14 +131,14 @@ export async function memberCardIn(
   const found = await managedMember(unit, actor, memberId);
   if (!found.ok) return found;
   const member = found.value;
-  const village = await unit.tx.getVillage(member.villageId);
+  const village = await unit.tx.get(Villages, member.villageId);
   const household =
-    member.householdId === undefined ? undefined : await unit.tx.getHousehold(member.householdId);
+    member.householdId === undefined ? undefined : await unit.tx.get(Households, member.householdId);
   const categories = (village?.categories ?? []).filter((c) => c.ownerIds.includes(member.id));
   const lines = [
     t("member.card", {
       name: member.name,
-      role: t(`role.${member.role}`),
+      role: kernel(`role.${member.role}`),
       household: household?.name ?? t("member.no_household"),
       phone: member.phone ?? "-",
     }),
@@ -135,22 +158,17 @@ export async function memberCardIn(
     roles
       .filter((role) => role !== member.role)
       .map((role) =>
-        button(
-          "member.make",
-          { type: "member_role", memberId: member.id, role },
-          { role: t(`role.${role}`) },
-        ),
+        setRole.button(t("member.make", { role: kernel(`role.${role}`) }), { memberId: member.id, role }),
       ),
     [
-      button("member.move", { type: "member_household", memberId: member.id }),
-      button("member.rename", { type: "member_rename", memberId: member.id }),
+      pickHousehold.button(t("member.move"), { memberId: member.id }),
+      renameMember.button(t("member.rename"), { memberId: member.id }),
     ],
   ];
-  if (member.role === "grid_worker") {
-    rows.push([button("member.set_categories", { type: "member_categories", memberId: member.id })]);
-  }
-  rows.push([button("member.remove", { type: "member_remove", memberId: member.id })]);
-  rows.push([button("action.back", { type: "menu", menu: "roster" })]);
+  if (member.role === "grid_worker")
+    rows.push([pickCategories.button(t("member.set_categories"), { memberId: member.id })]);
+  rows.push([removeMember.button(t("member.remove"), { memberId: member.id })]);
+  rows.push(backToRoster());
   tell(unit, actor, message(lines, rows));
   return ok(member);
 }
@@ -164,20 +182,19 @@ export async function setRoleIn(
   const found = await managedMember(unit, actor, memberId);
   if (!found.ok) return found;
   const member = found.value;
-  if (member.role === "secretary" && role !== "secretary" && (await otherSecretaries(unit, member)) === 0) {
-    return refuse("last_secretary");
-  }
   const next: Member = { ...member, role };
-  unit.tx.putMember(next);
+  if (!leavesASecretary(await unit.tx.find(Members, "village", member.villageId), member, next))
+    return refuse("last_secretary");
+  unit.tx.put(Members, next);
   if (role !== "grid_worker") await dropCategoryOwnership(unit, next);
-  tell(unit, next, message([t("member.role_changed_you", { role: t(`role.${role}`) })]));
+  tell(unit, next, message([t("member.role_changed_you", { role: kernel(`role.${role}`) })]));
   return memberCardIn(unit, actor, member.id);
 }
 
 async function dropCategoryOwnership(unit: Unit, member: Member): Promise<void> {
-  const village = await unit.tx.getVillage(member.villageId);
+  const village = await unit.tx.get(Villages, member.villageId);
   if (village === undefined || !village.categories.some((c) => c.ownerIds.includes(member.id))) return;
-  unit.tx.putVillage({
+  unit.tx.put(Villages, {
     ...village,
     categories: village.categories.map((c) => ({
       ...c,
@@ -194,17 +211,11 @@ export async function removeMemberIn(
   const found = await managedMember(unit, actor, memberId);
   if (!found.ok) return found;
   const member = found.value;
-  if (isSecretary(member) && (await otherSecretaries(unit, member)) === 0) return refuse("last_secretary");
-  unit.tx.putMember({ ...member, active: false });
+  if (!leavesASecretary(await unit.tx.find(Members, "village", member.villageId), member, undefined))
+    return refuse("last_secretary");
+  unit.tx.put(Members, { ...member, active: false });
   await dropCategoryOwnership(unit, member);
-  tell(
-    unit,
-    actor,
-    message(
-      [t("member.removed", { name: member.name })],
-      [[button("action.back", { type: "menu", menu: "roster" })]],
-    ),
-  );
+  tell(unit, actor, message([t("member.removed", { name: member.name })], [backToRoster()]));
   return ok(member);
 }
 
@@ -212,12 +223,13 @@ export async function renameMemberIn(
   unit: Unit,
   actor: Member,
   memberId: string,
-  name: string,
+  typed: string,
 ): Promise<RosterResult<Member>> {
   const found = await managedMember(unit, actor, memberId);
   if (!found.ok) return found;
-  if (!validName(name)) return refuse("name_invalid");
-  unit.tx.putMember({ ...found.value, name: name.trim() });
+  const name = rosterName(typed);
+  if (name === undefined) return nameInvalid();
+  unit.tx.put(Members, { ...found.value, name });
   return memberCardIn(unit, actor, memberId);
 }
 
@@ -228,15 +240,14 @@ export async function askHouseholdIn(
 ): Promise<RosterResult<Member>> {
   const found = await managedMember(unit, actor, memberId);
   if (!found.ok) return found;
-  const households = await unit.tx.listHouseholds(actor.villageId);
-  const rows: Button[][] = households.slice(0, 40).map((h) => [
-    {
-      label: t("roster.household_button", { name: h.name }),
-      action: { type: "member_move", memberId, householdId: h.id },
-    },
-  ]);
-  rows.push([button("roster.add_household", { type: "roster_add_household" })]);
-  rows.push([button("action.back", { type: "member", memberId })]);
+  const households = await unit.tx.find(Households, "village", actor.villageId);
+  const rows: Button[][] = households
+    .slice(0, 40)
+    .map((h) => [
+      moveMember.button(t("household_button", { name: h.name }), { memberId, householdId: h.id }),
+    ]);
+  rows.push([addToRoster.button(t("add_household"), { what: "household" })]);
+  rows.push([memberCard.button(kernel("action.back"), { memberId })]);
   tell(unit, actor, message([t("member.pick_household", { name: found.value.name })], rows));
   return found;
 }
@@ -249,9 +260,9 @@ export async function moveMemberIn(
 ): Promise<RosterResult<Member>> {
   const found = await managedMember(unit, actor, memberId);
   if (!found.ok) return found;
-  const household = await unit.tx.getHousehold(householdId);
+  const household = await unit.tx.get(Households, householdId);
   if (household === undefined || household.villageId !== actor.villageId) return refuse("no_such_household");
-  unit.tx.putMember({ ...found.value, householdId: household.id });
+  unit.tx.put(Members, { ...found.value, householdId: household.id });
   return memberCardIn(unit, actor, memberId);
 }
 
@@ -262,16 +273,17 @@ export async function askCategoriesIn(
 ): Promise<RosterResult<Member>> {
   const found = await managedMember(unit, actor, memberId);
   if (!found.ok) return found;
-  const village = await unit.tx.getVillage(actor.villageId);
+  const village = await unit.tx.get(Villages, actor.villageId);
   const rows: Button[][] = (village?.categories ?? []).map((c) => [
-    {
-      label: t(c.ownerIds.includes(memberId) ? "member.category_on" : "member.category_off", {
-        name: c.name,
-      }),
-      action: { type: "member_category", memberId, categoryId: c.id },
-    },
+    toggleCategory.button(
+      t(c.ownerIds.includes(memberId) ? "member.category_on" : "member.category_off", { name: c.name }),
+      {
+        memberId,
+        categoryId: c.id,
+      },
+    ),
   ]);
-  rows.push([button("action.back", { type: "member", memberId })]);
+  rows.push([memberCard.button(kernel("action.back"), { memberId })]);
   tell(unit, actor, message([t("member.pick_categories", { name: found.value.name })], rows));
   return found;
 }
@@ -285,9 +297,9 @@ export async function toggleCategoryIn(
 ): Promise<RosterResult<Member>> {
   const found = await managedMember(unit, actor, memberId);
   if (!found.ok) return found;
-  const village = await unit.tx.getVillage(actor.villageId);
+  const village = await unit.tx.get(Villages, actor.villageId);
   if (village === undefined || found.value.role !== "grid_worker") return refuse("no_such_member");
-  unit.tx.putVillage({
+  unit.tx.put(Villages, {
     ...village,
     categories: village.categories.map((c) =>
       c.id !== categoryId
@@ -303,42 +315,50 @@ export async function toggleCategoryIn(
   return askCategoriesIn(unit, actor, memberId);
 }
 
+const PHONE = /^[0-9+\- ]{0,20}$/;
+
 /** "张三" or "张三，网格员，一组3号，13800000000": name, then optional role, household and phone. */
 export async function addMemberIn(unit: Unit, actor: Member, line: string): Promise<RosterResult<Member>> {
-  if (!isSecretary(actor)) return refuse("not_allowed");
-  const [name = "", roleWord, householdName, phone] = line.split(/[,，、]/).map((part) => part.trim());
+  if (!canManageRoster(actor)) return refuse("not_allowed");
+  const [typedName = "", roleWord, householdName, phone] = line.split(/[,，、]/).map((part) => part.trim());
+  const name = rosterName(typedName);
   const role = parseRole(roleWord);
-  if (!validName(name) || role === undefined || (phone !== undefined && !/^[0-9+\- ]{0,20}$/.test(phone))) {
+  const household =
+    householdName === undefined || householdName === ""
+      ? undefined
+      : validName(householdName, MAX_PERSON_NAME);
+  if (name === undefined || role === undefined || (phone !== undefined && !PHONE.test(phone)))
     return refuse("bad_member_line");
-  }
+  if (householdName !== undefined && householdName !== "" && household === undefined)
+    return refuse("bad_member_line");
   const member: Member = {
-    id: await unit.tx.nextId("member"),
+    id: await unit.tx.nextId(Members),
     villageId: actor.villageId,
     name,
     role,
     identities: [],
     active: true,
   };
-  if (householdName !== undefined && householdName !== "") {
-    member.householdId = (await householdByName(unit, actor.villageId, householdName)).id;
-  }
+  if (household !== undefined)
+    member.householdId = (await householdByName(unit, actor.villageId, household)).id;
   if (phone !== undefined && phone !== "") member.phone = phone;
-  unit.tx.putMember(member);
+  unit.tx.put(Members, member);
   return memberCardIn(unit, actor, member.id);
 }
 
 export async function addHouseholdIn(
   unit: Unit,
   actor: Member,
-  name: string,
+  typed: string,
 ): Promise<RosterResult<Household>> {
-  if (!isSecretary(actor)) return refuse("not_allowed");
-  if (!validName(name)) return refuse("name_invalid");
-  const households = await unit.tx.listHouseholds(actor.villageId);
-  if (households.some((h) => h.name === name.trim())) return refuse("household_exists");
+  if (!canManageRoster(actor)) return refuse("not_allowed");
+  const name = rosterName(typed);
+  if (name === undefined) return nameInvalid();
+  const households = await unit.tx.find(Households, "village", actor.villageId);
+  if (households.some((h) => h.name === name)) return refuse("household_exists");
   const household = await householdByName(unit, actor.villageId, name);
-  const village = await unit.tx.getVillage(actor.villageId);
-  if (village !== undefined) await rosterMessage(unit, actor, village);
+  const village = await unit.tx.get(Villages, actor.villageId);
+  if (village !== undefined) await rosterIn(unit, actor, village);
   return ok(household);
 }
 
@@ -347,8 +367,8 @@ async function managedHousehold(
   actor: Member,
   householdId: string,
 ): Promise<RosterResult<Household>> {
-  if (!isSecretary(actor)) return refuse("not_allowed");
-  const household = await unit.tx.getHousehold(householdId);
+  if (!canManageRoster(actor)) return refuse("not_allowed");
+  const household = await unit.tx.get(Households, householdId);
   if (household === undefined || household.villageId !== actor.villageId) return refuse("no_such_household");
   return ok(household);
 }
@@ -360,7 +380,7 @@ export async function householdCardIn(
 ): Promise<RosterResult<Household>> {
   const found = await managedHousehold(unit, actor, householdId);
   if (!found.ok) return found;
-  const members = (await unit.tx.listMembers(actor.villageId)).filter(
+  const members = (await unit.tx.find(Members, "village", actor.villageId)).filter(
     (m) => m.active && m.householdId === householdId,
   );
   tell(
@@ -375,10 +395,10 @@ export async function householdCardIn(
       ],
       [
         [
-          button("household.rename", { type: "household_rename", householdId }),
-          button("household.remove", { type: "household_remove", householdId }),
+          renameHousehold.button(t("household.rename"), { householdId }),
+          removeHousehold.button(t("household.remove"), { householdId }),
         ],
-        [button("action.back", { type: "menu", menu: "roster" })],
+        backToRoster(),
       ],
     ),
   );
@@ -389,12 +409,13 @@ export async function renameHouseholdIn(
   unit: Unit,
   actor: Member,
   householdId: string,
-  name: string,
+  typed: string,
 ): Promise<RosterResult<Household>> {
   const found = await managedHousehold(unit, actor, householdId);
   if (!found.ok) return found;
-  if (!validName(name)) return refuse("name_invalid");
-  unit.tx.putHousehold({ ...found.value, name: name.trim() });
+  const name = rosterName(typed);
+  if (name === undefined) return nameInvalid();
+  unit.tx.put(Households, { ...found.value, name });
   return householdCardIn(unit, actor, householdId);
 }
 
@@ -406,21 +427,21 @@ export async function removeHouseholdIn(
 ): Promise<RosterResult<Household>> {
   const found = await managedHousehold(unit, actor, householdId);
   if (!found.ok) return found;
-  for (const member of await unit.tx.listMembers(actor.villageId)) {
+  for (const member of await unit.tx.find(Members, "village", actor.villageId)) {
     if (member.householdId !== householdId) continue;
     const { householdId: _dropped, ...rest } = member;
-    unit.tx.putMember(rest);
+    unit.tx.put(Members, rest);
   }
-  unit.tx.deleteHousehold(householdId);
-  const village = await unit.tx.getVillage(actor.villageId);
-  if (village !== undefined) await rosterMessage(unit, actor, village);
+  unit.tx.delete(Households, householdId);
+  const village = await unit.tx.get(Villages, actor.villageId);
+  if (village !== undefined) await rosterIn(unit, actor, village);
   return found;
 }
 
 export interface ImportReport {
   added: number;
   updated: number;
-  skipped: { row: number; reason: "name" | "role" | "phone" | "columns" }[];
+  skipped: { row: number; reason: "name" | "role" | "phone" }[];
 }
 
 const HEADER_ALIASES: Record<string, "name" | "role" | "household" | "phone"> = {
@@ -445,7 +466,7 @@ export async function importRosterIn(
   actor: Member,
   csv: string,
 ): Promise<RosterResult<ImportReport>> {
-  if (!isSecretary(actor)) return refuse("not_allowed");
+  if (!canManageRoster(actor)) return refuse("not_allowed");
   if (Buffer.byteLength(csv) > MAX_CSV_BYTES) return refuse("csv_too_big", { max: MAX_CSV_BYTES / 1024 });
   let records: string[][];
   try {
@@ -461,27 +482,27 @@ export async function importRosterIn(
   const column = (field: "name" | "role" | "household" | "phone") => header.indexOf(field);
   if (column("name") < 0) return refuse("csv_unreadable");
   const report: ImportReport = { added: 0, updated: 0, skipped: [] };
-  const members = await unit.tx.listMembers(actor.villageId);
+  const members = await unit.tx.find(Members, "village", actor.villageId);
   for (const [index, record] of records.slice(1).entries()) {
     const row = index + 2;
     const cell = (field: "name" | "role" | "household" | "phone") => {
       const at = column(field);
       return at < 0 ? "" : (record[at] ?? "").trim();
     };
-    const name = cell("name");
+    const name = rosterName(cell("name"));
     const role = parseRole(cell("role"));
     const phone = cell("phone");
-    if (!validName(name)) report.skipped.push({ row, reason: "name" });
+    const householdName = cell("household") === "" ? undefined : rosterName(cell("household"));
+    if (name === undefined || (cell("household") !== "" && householdName === undefined))
+      report.skipped.push({ row, reason: "name" });
     else if (role === undefined) report.skipped.push({ row, reason: "role" });
-    else if (!/^[0-9+\- ]{0,20}$/.test(phone)) report.skipped.push({ row, reason: "phone" });
+    else if (!PHONE.test(phone)) report.skipped.push({ row, reason: "phone" });
     else {
       const household =
-        cell("household") === ""
-          ? undefined
-          : await householdByName(unit, actor.villageId, cell("household"));
+        householdName === undefined ? undefined : await householdByName(unit, actor.villageId, householdName);
       const existing = members.find((m) => m.name === name && m.householdId === household?.id);
       const member: Member = existing ?? {
-        id: await unit.tx.nextId("member"),
+        id: await unit.tx.nextId(Members),
         villageId: actor.villageId,
         name,
         role,
@@ -491,7 +512,7 @@ export async function importRosterIn(
       const next: Member = { ...member, role, active: true };
       if (household !== undefined) next.householdId = household.id;
       if (phone !== "") next.phone = phone;
-      unit.tx.putMember(next);
+      unit.tx.put(Members, next);
       if (existing === undefined) members.push(next);
       if (existing === undefined) report.added++;
       else report.updated++;
@@ -503,6 +524,6 @@ export async function importRosterIn(
   for (const skipped of report.skipped.slice(0, 20)) {
     lines.push(t("import.skipped_row", { row: skipped.row, reason: t(`import.reason_${skipped.reason}`) }));
   }
-  tell(unit, actor, message(lines, [[button("action.back", { type: "menu", menu: "roster" })]]));
+  tell(unit, actor, message(lines, [backToRoster()]));
   return ok(report);
 }

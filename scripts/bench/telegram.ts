@@ -1,9 +1,10 @@
 import { performance } from "node:perf_hooks";
 import type { Update } from "grammy/types";
-import type { Deps } from "../../app/deps.js";
-import { silentLogger } from "../../logger.js";
-import { createFakeBotApi, FAKE_BOT_INFO } from "./fake-bot-api.js";
-import { createTelegramChannel } from "./index.js";
+import type { App } from "../../src/app/create-app.js";
+import { identityKey, Members } from "../../src/app/tables.js";
+import { createTelegramChannel } from "../../src/channels/telegram/index.js";
+import { silentLogger } from "../../src/logger.js";
+import { createFakeBotApi, FAKE_BOT_INFO } from "../../test/support/telegram/fake-bot-api.js";
 
 const SECRETARY = { id: 900000001, is_bot: false, first_name: "书记", language_code: "zh-hans" };
 const GROUP = { id: -1009000000001, type: "supergroup" as const, title: "测试村群" };
@@ -25,20 +26,23 @@ function randomCode(): string {
 }
 
 /**
- * Updates handled per second through grammY's handleUpdate into the given store: villagers' request
- * walks (/request, kind, category, text, submit) repeated, with a recording transformer and no network.
+ * Updates handled per second through grammY's handleUpdate into the given app (built as main.ts builds it,
+ * running the telegram channel, on a fresh store): villagers' request walks (/request, kind, category,
+ * text, submit) repeated, with a recording transformer and no network.
  */
 export async function measureTelegramUpdatesPerSecond(
-  deps: Deps,
+  app: App,
   count: number,
   options: TelegramBenchOptions = {},
 ): Promise<number> {
+  if (!app.deps.channels.includes("telegram"))
+    throw new Error("The Telegram bench needs an app that runs the telegram channel.");
   const chats = Math.max(1, Math.min(options.chats ?? 1, count));
   const fake = createFakeBotApi();
   const channel = createTelegramChannel({
     token: "900000000:BENCHBENCHBENCHBENCHBENCH",
     apiRoot: "http://127.0.0.1:9",
-    deps,
+    app,
     kick: () => {},
     logger: silentLogger(),
     botInfo: FAKE_BOT_INFO,
@@ -84,9 +88,9 @@ export async function measureTelegramUpdatesPerSecond(
     await bot.handleUpdate(message(SECRETARY, privateChat(SECRETARY), text));
   }
   await bot.handleUpdate(message(SECRETARY, GROUP, `/setup@${FAKE_BOT_INFO.username}`));
-  const villageId = await deps.store.transaction(
+  const villageId = await app.store.transaction(
     async (tx) =>
-      (await tx.findMemberByIdentity({ channel: "telegram", userId: String(SECRETARY.id) }))?.villageId,
+      (await tx.find(Members, "identity", identityKey("telegram", String(SECRETARY.id))))[0]?.villageId,
   );
   if (villageId === undefined) throw new Error("bench set-up failed: no village was created");
   const villagers: BenchUser[] = [];

@@ -8,7 +8,7 @@ import {
   MAX_COMMAND_DESCRIPTION,
   MAX_COMMANDS_PER_SCOPE,
   MAX_TEXT,
-} from "./limits.js";
+} from "../../../src/channels/telegram/limits.js";
 
 /**
  * An in-memory Bot API for tests and the bench: a grammY transformer that records every call and answers

@@ -1,0 +1,67 @@
+import type { WorkingCalendar } from "../domain/calendar.js";
+import { DEFAULT_DEADLINE_POLICY, type DeadlinePolicy } from "../domain/deadlines.js";
+import type { ChannelName, Language, Member, Village } from "../domain/model.js";
+import type { Deps } from "./deps.js";
+import type { Feature } from "./feature.js";
+import { handleInbound, type InboundOutcome, type Kernel } from "./handle.js";
+import { kernelFeature } from "./kernel.js";
+import type { OutgoingMessage } from "./messages.js";
+import type { Clock, OpenStore, Outbox, Schedule, Store } from "./ports.js";
+import { createRegistry, type Registry } from "./registry.js";
+import type { Text } from "./text.js";
+
+export interface AppConfig {
+  features: readonly Feature[];
+  /** Opens the store for the tables the features declare. */
+  openStore: OpenStore;
+  calendar: WorkingCalendar;
+  channels: readonly ChannelName[];
+  clock?: Clock;
+  policy?: DeadlinePolicy;
+  defaultLanguage?: Language;
+  /** Where the features' jobs are registered; none when omitted (scripts, most tests). */
+  schedule?: Schedule;
+}
+
+/** The app every caller shares: main.ts, the scripts and the tests build it the same way. */
+export interface App extends Kernel {
+  store: Store & Outbox;
+  registry: Registry;
+  /** Handles one inbound event from any channel. */
+  handle(event: unknown): Promise<InboundOutcome>;
+  translate(text: Text, language: Language): string;
+  /** The main menu as this member sees it, with an optional first line. */
+  menuFor(member: Member, village: Village, lead?: Text): OutgoingMessage;
+  /** Runs every job once now (as at start): what is due is sent, what was sent is not sent again. */
+  runJobs(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export const systemClock: Clock = { now: () => new Date() };
+
+export async function createApp(config: AppConfig): Promise<App> {
+  const registry = createRegistry(config.features, kernelFeature);
+  const store = await config.openStore(registry.tables);
+  const deps: Deps = {
+    store,
+    clock: config.clock ?? systemClock,
+    policy: config.policy ?? DEFAULT_DEADLINE_POLICY,
+    calendar: config.calendar,
+    channels: config.channels,
+    defaultLanguage: config.defaultLanguage ?? "zh-CN",
+  };
+  for (const job of registry.jobs) config.schedule?.add(job.name, job.cron, (now) => job.run(deps, now));
+  const kernel: Kernel = { deps, registry };
+  return {
+    deps,
+    registry,
+    store,
+    handle: (event) => handleInbound(kernel, event),
+    translate: (text, language) => registry.translator.translate(text, language),
+    menuFor: (member, village, lead) => registry.mainMenu(member, village, lead),
+    async runJobs() {
+      for (const job of registry.jobs) await job.run(deps, deps.clock.now());
+    },
+    close: () => store.close(),
+  };
+}

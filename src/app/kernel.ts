@@ -1,0 +1,51 @@
+import { actionCodec } from "./actions.js";
+import type { Feature, MemberTurn, Outcome } from "./feature.js";
+import type { Button } from "./messages.js";
+import { kernelText, t } from "./text.js";
+
+/** The kernel's own buttons: back to the main menu, and cancel what is being filled in. */
+export const menuAction = actionCodec("m", {});
+export const cancelAction = actionCodec("x", {});
+
+export const backToMenu = (): Button => menuAction.button(t("menu.back_to_menu"), {});
+export const cancelRow = (): Button[] => [cancelAction.button(t("action.cancel"), {})];
+
+/** Drops what was being filled in and shows the main menu. */
+export function cancel(turn: MemberTurn): Outcome {
+  const had = turn.step !== undefined;
+  turn.clearSteps();
+  turn.say(turn.menuFor(turn.actor, turn.village, t(had ? "cancel.done" : "cancel.nothing")));
+  return turn.done();
+}
+
+/** The main menu, with an optional first line. */
+export function showMenu(turn: MemberTurn): Outcome {
+  turn.say(turn.menuFor(turn.actor, turn.village));
+  return turn.done();
+}
+
+/** The kernel's commands: the main menu and cancel, in every private chat. */
+export const kernelFeature: Feature = {
+  name: "kernel",
+  text: kernelText,
+  commands: [
+    {
+      name: "start",
+      description: t("command.start"),
+      menus: ["private"],
+      private: async (turn) => showMenu(turn),
+    },
+    {
+      name: "help",
+      description: t("command.help"),
+      menus: ["private", "group", "group_admins"],
+      private: async (turn) => showMenu(turn),
+    },
+    {
+      name: "cancel",
+      description: t("command.cancel"),
+      menus: ["private"],
+      private: async (turn) => cancel(turn),
+    },
+  ],
+};

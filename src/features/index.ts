@@ -1,0 +1,15 @@
+import type { Feature } from "../app/feature.js";
+import { intakeFeature } from "./intake/index.js";
+import { languageFeature } from "./language/index.js";
+import { requestsFeature } from "./requests/index.js";
+import { rosterFeature } from "./roster/index.js";
+import { setupFeature } from "./setup/index.js";
+
+/** Every feature of the bot: a new one is a folder and a line here. */
+export const FEATURES: readonly Feature[] = [
+  setupFeature,
+  intakeFeature,
+  requestsFeature,
+  rosterFeature,
+  languageFeature,
+];

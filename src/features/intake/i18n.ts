@@ -1,0 +1,57 @@
+import { defineText } from "../../app/text.js";
+
+export const text = defineText(
+  "intake",
+  {
+    "menu.request": "📝 提诉求",
+    "menu.proxy": "🤝 代办（替村民提）",
+    open_private: "📝 提诉求",
+    ask_kind: "您想办什么事？请选一项：",
+    category: "{name}",
+    ask_category: "是哪方面的事？请选一项：",
+    ask_text: "请用一两句话说说情况（最多{max}字）。也可以直接发语音或照片。",
+    ask_extras:
+      "已记下。还可以发照片、语音或位置（现在：照片{photos}张，语音{voices}条，{location}）。\n好了就点“提交”。",
+    no_location: "无位置",
+    has_location: "有位置",
+    proxy_for: "正在替{name}代办诉求。",
+    added_photo: "照片已收到。",
+    added_voice: "语音已收到。",
+    added_location: "位置已收到。",
+    submit: "📨 提交",
+    "proxy.villager": "替{name}提",
+    "proxy.none": "名册里还没有村民。请书记先添加村民。",
+    "proxy.pick": "替哪位村民代办？",
+    "command.request": "提诉求、微心愿",
+    "refusal.no_draft": "现在没有正在填写的诉求。请点“提诉求”重新开始。",
+    "refusal.pick_above": "请点上面的按钮选一项。",
+    "refusal.text_too_long": "内容加起来超过{max}字了，这段没有记下。请写短一些，或者直接提交。",
+  },
+  {
+    "menu.request": "📝 Send a request",
+    "menu.proxy": "🤝 File for a villager",
+    open_private: "📝 Send a request",
+    ask_kind: "What would you like to do? Pick one:",
+    category: "{name}",
+    ask_category: "What is it about? Pick one:",
+    ask_text:
+      "Please describe it in a sentence or two (at most {max} characters). You can also send a voice message or a photo.",
+    ask_extras:
+      "Noted. You can add photos, voice or a location (now: {photos} photo(s), {voices} voice, {location}).\nWhen ready, tap “Submit”.",
+    no_location: "no location",
+    has_location: "a location",
+    proxy_for: "Filing a request on behalf of {name}.",
+    added_photo: "Photo received.",
+    added_voice: "Voice message received.",
+    added_location: "Location received.",
+    submit: "📨 Submit",
+    "proxy.villager": "For {name}",
+    "proxy.none": "No villagers on the roster yet. The secretary should add them first.",
+    "proxy.pick": "Which villager are you filing for?",
+    "command.request": "Send a request or a micro-wish",
+    "refusal.no_draft": "There is no request being filled in. Tap “Send a request” to start again.",
+    "refusal.pick_above": "Please tap one of the buttons above.",
+    "refusal.text_too_long":
+      "All together that is over {max} characters, so this part was not added. Please write less, or submit as it is.",
+  },
+);

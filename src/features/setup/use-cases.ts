@@ -1,0 +1,191 @@
+import { tell, tellGroup, type Unit } from "../../app/deps.js";
+import { message, type OutgoingMessage, type Text } from "../../app/messages.js";
+import { Bindings, bindingKey, Members, Towns, Villages } from "../../app/tables.js";
+import type { Category, ChannelName, Identity, Language, Member, Town, Village } from "../../domain/model.js";
+import { displayName, MAX_PERSON_NAME, MAX_PLACE_NAME, validName } from "../../domain/names.js";
+import { canBindGroup, canReleaseGroup } from "../../domain/permissions.js";
+import { ok, type Result, refuse } from "../../domain/result.js";
+import { sendRequestButton } from "../intake/index.js";
+import { text } from "./i18n.js";
+
+const { t } = text;
+
+export type SetupRefusal =
+  | "already_member"
+  | "no_such_village"
+  | "not_allowed"
+  | "place_name_invalid"
+  | "person_name_invalid"
+  | "code_invalid"
+  | "code_taken"
+  | "group_taken"
+  | "group_not_bound";
+
+export const DEFAULT_CATEGORIES: Category[] = [
+  { id: "roads", name: { "zh-CN": "道路交通", en: "Roads" }, deadlineClass: "complex", ownerIds: [] },
+  { id: "water", name: { "zh-CN": "供水排水", en: "Water" }, deadlineClass: "general", ownerIds: [] },
+  { id: "power", name: { "zh-CN": "电力路灯", en: "Power & lamps" }, deadlineClass: "general", ownerIds: [] },
+  {
+    id: "sanitation",
+    name: { "zh-CN": "环境卫生", en: "Sanitation" },
+    deadlineClass: "general",
+    ownerIds: [],
+  },
+  {
+    id: "elderly",
+    name: { "zh-CN": "养老助老", en: "Elderly care" },
+    deadlineClass: "general",
+    ownerIds: [],
+  },
+  {
+    id: "policy",
+    name: { "zh-CN": "政策补贴", en: "Policy & subsidies" },
+    deadlineClass: "general",
+    ownerIds: [],
+  },
+  { id: "safety", name: { "zh-CN": "安全隐患", en: "Safety hazard" }, deadlineClass: "urgent", ownerIds: [] },
+  { id: "other", name: { "zh-CN": "其他", en: "Other" }, deadlineClass: "general", ownerIds: [] },
+];
+
+export interface NewVillage {
+  townName: string;
+  villageName: string;
+  code: string;
+  secretaryName: string;
+  identity?: Identity;
+  language: Language;
+}
+
+export const CODE = /^[A-Z]{2,4}$/;
+
+/** Creates a village (and its town when new); whoever sets it up becomes its first secretary. */
+export async function setupVillageIn(
+  unit: Unit,
+  input: NewVillage,
+  menuFor: (member: Member, village: Village, lead: Text) => OutgoingMessage,
+): Promise<Result<{ village: Village; secretary: Member }, SetupRefusal>> {
+  const townName = validName(input.townName, MAX_PLACE_NAME);
+  const villageName = validName(input.villageName, MAX_PLACE_NAME);
+  const secretaryName = validName(input.secretaryName, MAX_PERSON_NAME);
+  if (townName === undefined || villageName === undefined)
+    return refuse("place_name_invalid", { max: MAX_PLACE_NAME });
+  if (secretaryName === undefined) return refuse("person_name_invalid", { max: MAX_PERSON_NAME });
+  const code = input.code.trim().toUpperCase();
+  if (!CODE.test(code)) return refuse("code_invalid");
+  if (input.identity !== undefined && (await memberWith(unit, input.identity)) !== undefined) {
+    return refuse("already_member", { village: villageName });
+  }
+  const villages = await unit.tx.all(Villages);
+  if (villages.some((v) => v.code === code)) return refuse("code_taken", { code });
+  let town = (await unit.tx.all(Towns)).find((candidate) => candidate.name === townName);
+  if (town === undefined) {
+    town = { id: await unit.tx.nextId(Towns), name: townName, supervisors: [] } satisfies Town;
+    unit.tx.put(Towns, town);
+  }
+  const village: Village = {
+    id: await unit.tx.nextId(Villages),
+    townId: town.id,
+    name: villageName,
+    code,
+    language: input.language,
+    categories: DEFAULT_CATEGORIES,
+    createdAt: unit.now.toISOString(),
+  };
+  unit.tx.put(Villages, village);
+  const secretary: Member = {
+    id: await unit.tx.nextId(Members),
+    villageId: village.id,
+    name: secretaryName,
+    role: "secretary",
+    identities: input.identity === undefined ? [] : [input.identity],
+    language: input.language,
+    active: true,
+  };
+  if (input.identity !== undefined) secretary.lastChannel = input.identity.channel;
+  unit.tx.put(Members, secretary);
+  const next = input.identity === undefined ? "done_local" : "done";
+  tell(unit, secretary, menuFor(secretary, village, t(next, { village: village.name, code })));
+  return ok({ village, secretary });
+}
+
+async function memberWith(unit: Unit, identity: Identity): Promise<Member | undefined> {
+  return (await unit.tx.find(Members, "identity", `${identity.channel}:${identity.userId}`))[0];
+}
+
+/** Someone the channel has checked is in the village's group joins its roster as a villager. */
+export async function joinVillageIn(
+  unit: Unit,
+  identity: Identity,
+  villageId: string,
+  name: string,
+  language: Language,
+  menuFor: (member: Member, village: Village, lead: Text) => OutgoingMessage,
+): Promise<Result<Member, SetupRefusal>> {
+  const village = await unit.tx.get(Villages, villageId);
+  if (village === undefined) return refuse("no_such_village");
+  const existing = await memberWith(unit, identity);
+  if (existing !== undefined) {
+    const home = await unit.tx.get(Villages, existing.villageId);
+    if (home !== undefined) tell(unit, existing, menuFor(existing, home, t("join.welcome_back")));
+    return ok(existing);
+  }
+  const member: Member = {
+    id: await unit.tx.nextId(Members),
+    villageId,
+    name: displayName(name) ?? "村民",
+    role: "villager",
+    identities: [identity],
+    lastChannel: identity.channel,
+    language,
+    active: true,
+  };
+  unit.tx.put(Members, member);
+  tell(unit, member, menuFor(member, village, t("join.welcome", { village: village.name })));
+  return ok(member);
+}
+
+/** A secretary binds a group chat to their village; a group bound to another village stays with it. */
+export async function bindGroupIn(
+  unit: Unit,
+  actor: Member,
+  channel: ChannelName,
+  chatId: string,
+): Promise<Result<Village, SetupRefusal>> {
+  const existing = await unit.tx.get(Bindings, bindingKey(channel, chatId));
+  if (!canBindGroup(actor, existing?.villageId)) {
+    if (existing === undefined || existing.villageId === actor.villageId) return refuse("not_allowed");
+    const other = await unit.tx.get(Villages, existing.villageId);
+    return refuse("group_taken", { village: other?.name ?? existing.villageId });
+  }
+  const village = await unit.tx.get(Villages, actor.villageId);
+  if (village === undefined) return refuse("no_such_village");
+  unit.tx.put(Bindings, {
+    channel,
+    chatId,
+    villageId: village.id,
+    boundAt: unit.now.toISOString(),
+    boundBy: actor.id,
+  });
+  await tellGroup(unit, village.id, groupWelcome(village));
+  return ok(village);
+}
+
+/** The bound village's secretary releases its group, so another village may bind it. */
+export async function releaseGroupIn(
+  unit: Unit,
+  actor: Member | undefined,
+  channel: ChannelName,
+  chatId: string,
+): Promise<Result<Village, SetupRefusal>> {
+  const existing = await unit.tx.get(Bindings, bindingKey(channel, chatId));
+  if (existing === undefined) return refuse("group_not_bound");
+  if (actor === undefined || !canReleaseGroup(actor, existing.villageId)) return refuse("not_allowed");
+  const village = await unit.tx.get(Villages, existing.villageId);
+  if (village === undefined) return refuse("no_such_village");
+  unit.tx.delete(Bindings, bindingKey(channel, chatId));
+  return ok(village);
+}
+
+export function groupWelcome(village: Village): OutgoingMessage {
+  return message([t("group.welcome", { village: village.name })], [[sendRequestButton(village.id)]]);
+}

@@ -1,0 +1,46 @@
+import { type App, createApp } from "../../src/app/create-app.js";
+import type { Feature } from "../../src/app/feature.js";
+import type { Clock, OpenStore, Schedule } from "../../src/app/ports.js";
+import { type WorkingCalendar, workingCalendar } from "../../src/domain/calendar.js";
+import type { ChannelName } from "../../src/domain/model.js";
+import { FEATURES } from "../../src/features/index.js";
+import { createMemoryStore } from "../../src/store/memory.js";
+
+export interface TestAppOptions {
+  clock?: Clock;
+  channels?: ChannelName[];
+  /** The store to open; an in-memory one on the test clock when omitted. */
+  openStore?: OpenStore;
+  features?: readonly Feature[];
+  schedule?: Schedule;
+  calendar?: WorkingCalendar;
+}
+
+/** The app as main.ts builds it, on Shanghai time with no holidays, in memory unless told otherwise. */
+export function createTestApp(options: TestAppOptions = {}): Promise<App> {
+  const clock = options.clock ?? { now: () => new Date() };
+  return createApp({
+    features: options.features ?? FEATURES,
+    openStore: options.openStore ?? (async (tables) => createMemoryStore({ tables, clock })),
+    clock,
+    calendar: options.calendar ?? workingCalendar("Asia/Shanghai", { holidays: [], workdays: [] }),
+    channels: options.channels ?? ["local"],
+    defaultLanguage: "zh-CN",
+    ...(options.schedule === undefined ? {} : { schedule: options.schedule }),
+  });
+}
+
+/** A Schedule that runs its jobs only when a test says so. */
+export function manualSchedule(): Schedule & {
+  jobs: Map<string, { cron: string; run: (now: Date) => Promise<void> }>;
+} {
+  const jobs = new Map<string, { cron: string; run: (now: Date) => Promise<void> }>();
+  return {
+    jobs,
+    add: (name, cron, run) => {
+      jobs.set(name, { cron, run });
+    },
+    start: async () => undefined,
+    stop: async () => undefined,
+  };
+}
