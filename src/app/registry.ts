@@ -28,8 +28,8 @@ export interface Registry {
   /** The main menu as this member sees it, with an optional first line. */
   mainMenu(member: Member, village: Village, lead?: Text): OutgoingMessage;
   onText: readonly NonNullable<Feature["onText"]>[];
-  onJoin: Feature["onJoin"];
-  onBindGroup: Feature["onBindGroup"];
+  onJoin: Feature["onJoin"] | undefined;
+  onBindGroup: Feature["onBindGroup"] | undefined;
 }
 
 function unique<T>(kind: string, items: Iterable<[string, T]>): Map<string, T> {
@@ -67,7 +67,10 @@ function mergeCommands(specs: readonly CommandSpec[]): Map<string, CommandSpec> 
   return merged;
 }
 
-function only<K extends "onJoin" | "onBindGroup">(features: readonly Feature[], hook: K): Feature[K] {
+function only<K extends "onJoin" | "onBindGroup">(
+  features: readonly Feature[],
+  hook: K,
+): Feature[K] | undefined {
   const found = features.filter((feature) => feature[hook] !== undefined);
   if (found.length > 1) throw new Error(`Only one feature may handle ${hook}.`);
   return found[0]?.[hook];

@@ -17,7 +17,7 @@ const LocalDateText = z
 export const HolidayCalendar = z.object({
   holidays: z.array(LocalDateText),
   workdays: z.array(LocalDateText),
-  years: z.array(z.number().int().min(2000).max(2100)).optional(),
+  years: z.array(z.number().int().min(2000).max(2100)).exactOptional(),
 });
 export type HolidayCalendar = z.infer<typeof HolidayCalendar>;
 

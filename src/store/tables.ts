@@ -23,8 +23,8 @@ export const DeliveryTargetSchema = z.object({
   channel: ChannelName,
   chatId: z.string().min(1),
   language: Language,
-  memberId: z.string().optional(),
-  villageId: z.string().optional(),
+  memberId: z.string().exactOptional(),
+  villageId: z.string().exactOptional(),
 });
 
 export const OutboxEntrySchema = z.object({
@@ -34,7 +34,7 @@ export const OutboxEntrySchema = z.object({
   createdAt: z.string(),
   attempts: z.number().int().nonnegative(),
   notBefore: z.string(),
-  lastError: z.string().optional(),
+  lastError: z.string().exactOptional(),
 });
 
 /** One change to committed state: a record put or deleted, a counter raised, an event or message noted. */

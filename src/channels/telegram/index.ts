@@ -13,7 +13,7 @@ import { ALLOWED_UPDATES } from "./updates.js";
 export interface TelegramChannelOptions {
   token: string;
   apiRoot: string;
-  webhook?: { url: string; secret?: string; port: number };
+  webhook?: { url: string; secret?: string | undefined; port: number } | undefined;
   app: App;
   /** Asks the outbox to send what the last update queued. */
   kick: () => void;

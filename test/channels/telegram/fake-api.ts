@@ -58,7 +58,7 @@ export function createUpdates(firstId = 500_000) {
     return {
       update_id: ++updateId,
       message: { message_id: ++messageId, date: date(), chat, from, ...fields },
-    } as Update;
+    } as unknown as Update;
   }
 
   return {
@@ -79,7 +79,7 @@ export function createUpdates(firstId = 500_000) {
           data,
           message: { message_id: onMessageId, date: date(), chat, from: { ...FAKE_BOT_INFO }, text: "…" },
         },
-      } as Update;
+      } as unknown as Update;
     },
     photo(from: TgUser, fileId: string, caption?: string): Update {
       const sizes = [
