@@ -1,7 +1,8 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { createApp, systemClock } from "./app/create-app.js";
+import { createApp } from "./app/create-app.js";
+import { systemClock } from "./app/ports.js";
 import { createLocalChat } from "./channels/local/index.js";
 import { createTelegramChannel } from "./channels/telegram/index.js";
 import { parseConfig } from "./config.js";

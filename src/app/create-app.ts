@@ -6,7 +6,7 @@ import type { Feature } from "./feature.js";
 import { handleInbound, type InboundOutcome, type Kernel } from "./handle.js";
 import { kernelFeature } from "./kernel.js";
 import type { OutgoingMessage } from "./messages.js";
-import type { Clock, OpenStore, Outbox, Schedule, Store } from "./ports.js";
+import { type Clock, type OpenStore, type Outbox, type Schedule, type Store, systemClock } from "./ports.js";
 import { createRegistry, type Registry } from "./registry.js";
 import type { Text } from "./text.js";
 
@@ -36,8 +36,6 @@ export interface App extends Kernel {
   runJobs(): Promise<void>;
   close(): Promise<void>;
 }
-
-export const systemClock: Clock = { now: () => new Date() };
 
 export async function createApp(config: AppConfig): Promise<App> {
   const registry = createRegistry(config.features, kernelFeature);

@@ -2,7 +2,7 @@ import type { Language } from "../domain/model.js";
 import { type Deps, privateTarget, type Unit, villageOfLocalGroup } from "./deps.js";
 import type { AnyStep, GroupTurn, MemberTurn, Outcome, StepInput } from "./feature.js";
 import { type InboundEvent, InboundEvent as InboundEventSchema, MAX_INBOUND_TEXT } from "./inbound.js";
-import { cancel, cancelAction, cancelRow, menuAction, showMenu } from "./kernel.js";
+import { cancelAction, cancelRow } from "./kernel.js";
 import { message, type Text } from "./messages.js";
 import type { Registry } from "./registry.js";
 import { Bindings, bindingKey, Conversations, identityKey, Members, Villages } from "./tables.js";
@@ -157,8 +157,6 @@ async function fromMember(kernel: Kernel, turn: EventTurn & MemberTurn): Promise
 }
 
 async function pressed(kernel: Kernel, turn: EventTurn & MemberTurn, data: string): Promise<Outcome> {
-  if (data === menuAction.encode({})) return showMenu(turn);
-  if (data === cancelAction.encode({})) return cancel(turn);
   const found = kernel.registry.decode(data);
   if (found === undefined) return turn.refuse(t("refusal.stale_button"));
   return found.handler.run(turn, found.payload);

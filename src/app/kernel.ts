@@ -1,5 +1,5 @@
 import { actionCodec } from "./actions.js";
-import type { Feature, MemberTurn, Outcome } from "./feature.js";
+import { type Feature, type MemberTurn, type Outcome, on } from "./feature.js";
 import type { Button } from "./messages.js";
 import { kernelText, t } from "./text.js";
 
@@ -18,16 +18,17 @@ export function cancel(turn: MemberTurn): Outcome {
   return turn.done();
 }
 
-/** The main menu, with an optional first line. */
+/** The main menu. */
 export function showMenu(turn: MemberTurn): Outcome {
   turn.say(turn.menuFor(turn.actor, turn.village));
   return turn.done();
 }
 
-/** The kernel's commands: the main menu and cancel, in every private chat. */
+/** The kernel's buttons and commands: the main menu and cancel, in every private chat. */
 export const kernelFeature: Feature = {
   name: "kernel",
   text: kernelText,
+  actions: [on(menuAction, async (turn) => showMenu(turn)), on(cancelAction, async (turn) => cancel(turn))],
   commands: [
     {
       name: "start",

@@ -6,6 +6,9 @@ export interface Clock {
   now(): Date;
 }
 
+/** The machine's clock; tests pass their own. */
+export const systemClock: Clock = { now: () => new Date() };
+
 /** Where one outgoing message goes: a private chat or a group chat on one channel. */
 export interface DeliveryTarget {
   channel: ChannelName;

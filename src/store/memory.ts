@@ -1,6 +1,7 @@
 import type { Clock } from "../app/ports.js";
+import { systemClock } from "../app/ports.js";
 import { type AnyTable, KERNEL_TABLES } from "../app/tables.js";
-import { noPersistence, StagedStore, systemClock } from "./staged.js";
+import { noPersistence, StagedStore } from "./staged.js";
 import { Tables } from "./tables.js";
 
 export interface MemoryStoreOptions {

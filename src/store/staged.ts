@@ -1,5 +1,13 @@
 import type { OutgoingMessage } from "../app/messages.js";
-import type { Clock, DeliveryTarget, Outbox, OutboxEntry, Store, Transaction } from "../app/ports.js";
+import {
+  type Clock,
+  type DeliveryTarget,
+  type Outbox,
+  type OutboxEntry,
+  type Store,
+  systemClock,
+  type Transaction,
+} from "../app/ports.js";
 import type { AnyTable, Table } from "../app/tables.js";
 import {
   DeliveryTargetSchema,
@@ -38,8 +46,6 @@ export const noPersistence: Persistence = {
   close: () => Promise.resolve(),
 };
 
-export const systemClock: Clock = { now: () => new Date() };
-
 const REMOVED = Symbol("removed");
 type Staged = unknown;
 
@@ -77,16 +83,24 @@ class Changes {
   }
 
   async get(key: string): Promise<unknown> {
-    const value = this.staged.has(key) ? this.staged.get(key) : await this.tables.get(this.table, key);
+    const records = this.state.records;
+    let value: unknown;
+    if (this.staged.has(key)) value = this.staged.get(key);
+    else value = records !== undefined ? records.get(key) : await this.tables.get(this.table, key);
     return value === REMOVED || value === undefined ? undefined : this.table.schema.parse(value);
   }
 
   /** The committed records under `keys` with staged changes laid over them, plus staged records `keep` wants. */
   async list(keys: Iterable<string>, keep: (record: unknown) => boolean): Promise<unknown[]> {
     const all = [...keys];
-    const committed = await Promise.all(
-      all.map((key) => (this.staged.has(key) ? undefined : this.tables.get(this.table, key))),
-    );
+    const records = this.state.records;
+    // Records kept in memory are read at once; the others may need their file loaded.
+    const committed =
+      records !== undefined
+        ? all.map((key) => records.get(key))
+        : await Promise.all(
+            all.map((key) => (this.staged.has(key) ? undefined : this.tables.get(this.table, key))),
+          );
     const result: unknown[] = [];
     const seen = new Set<string>();
     all.forEach((key, at) => {

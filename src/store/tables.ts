@@ -112,19 +112,22 @@ export function indexValues(value: IndexValue): readonly string[] {
   return typeof value === "string" ? [value] : value;
 }
 
-interface Entry {
-  file: string;
-  /** Per index, in the table's index order: the values the record is found under. */
-  values: (readonly string[])[];
-}
+/**
+ * What is kept of a committed record besides its key: its file, then per index the value or values it is
+ * found under. One small array per record, with shared strings, as non-resident tables keep one per request.
+ */
+type Entry = readonly [file: string, ...values: IndexValue[]];
 
 /** One table's committed keys, indexes and (when resident) records. */
 export class TableState {
   readonly entries = new Map<string, Entry>();
+  /** Keys by file, for tables kept in memory (their files are written from here). */
   readonly byFile = new MultiIndex();
   readonly records: Map<string, unknown> | undefined;
   private readonly indexNames: string[];
   private readonly indexes: MultiIndex[];
+  /** Files and index values repeat across records: each distinct string is kept once. */
+  private readonly strings = new Map<string, string>();
 
   constructor(
     readonly table: AnyTable,
@@ -141,23 +144,35 @@ export class TableState {
     return this.indexes[at]?.get(value) ?? EMPTY;
   }
 
+  fileOf(key: string): string | undefined {
+    return this.entries.get(key)?.[0];
+  }
+
   /**
    * Records the key under its file and index values; returns the file it was in before. A value the record
    * keeps keeps its place, so lists stay in the order records were first stored.
    */
   index(key: string, record: unknown): { file: string; previous: string | undefined } {
     const before = this.entries.get(key);
-    const file = this.table.file(record);
-    const values = Object.values(this.table.indexes).map((of) => indexValues(of(record)));
-    this.entries.set(key, { file, values });
-    if (before !== undefined && before.file !== file) this.byFile.remove(before.file, key);
-    this.byFile.add(file, key);
-    values.forEach((list, at) => {
-      for (const value of before?.values[at] ?? [])
-        if (!list.includes(value)) this.indexes[at]?.remove(value, key);
-      for (const value of list) this.indexes[at]?.add(value, key);
+    const file = this.shared(this.table.file(record));
+    const values = Object.values(this.table.indexes).map((of): IndexValue => {
+      const value = of(record);
+      if (value === undefined) return undefined;
+      return typeof value === "string" ? this.shared(value) : value.map((one) => this.shared(one));
     });
-    return { file, previous: before?.file };
+    // concat allocates exactly the length needed, where a spread leaves spare room in each of 100,000 entries.
+    this.entries.set(key, [file as IndexValue].concat(values) as unknown as Entry);
+    if (this.records !== undefined) {
+      if (before !== undefined && before[0] !== file) this.byFile.remove(before[0], key);
+      this.byFile.add(file, key);
+    }
+    values.forEach((value, at) => {
+      const now = indexValues(value);
+      for (const old of indexValues(before?.[at + 1]))
+        if (!now.includes(old)) this.indexes[at]?.remove(old, key);
+      for (const one of now) this.indexes[at]?.add(one, key);
+    });
+    return { file, previous: before?.[0] };
   }
 
   /** Forgets the key; returns the file it was in. */
@@ -165,11 +180,19 @@ export class TableState {
     const entry = this.entries.get(key);
     if (entry === undefined) return undefined;
     this.entries.delete(key);
-    this.byFile.remove(entry.file, key);
-    entry.values.forEach((list, at) => {
-      for (const value of list) this.indexes[at]?.remove(value, key);
+    const [file, ...values] = entry;
+    this.byFile.remove(file, key);
+    values.forEach((value, at) => {
+      for (const one of indexValues(value)) this.indexes[at]?.remove(one, key);
     });
-    return entry.file;
+    return file;
+  }
+
+  private shared(text: string): string {
+    const known = this.strings.get(text);
+    if (known !== undefined) return known;
+    this.strings.set(text, text);
+    return text;
   }
 }
 
@@ -218,9 +241,9 @@ export class Tables {
   async get(table: AnyTable, key: string): Promise<unknown> {
     const state = this.state(table);
     if (state.records !== undefined) return state.records.get(key);
-    const entry = state.entries.get(key);
-    if (entry === undefined || this.documents === undefined) return undefined;
-    return this.documents.get(table, key, entry.file);
+    const file = state.fileOf(key);
+    if (file === undefined || this.documents === undefined) return undefined;
+    return this.documents.get(table, key, file);
   }
 
   /** Hands over what changed since the last call and starts a new record of changes. */

@@ -64,18 +64,24 @@ async function namesOf(unit: Unit, villageId: string): Promise<Map<string, strin
   return names;
 }
 
-/** Sends the request's card to each person, each with their own first line and buttons. */
+/**
+ * Sends the request's card to each person, each with their own first line and buttons. `roster` is the
+ * village's members when the caller has them already, so they are read once per unit of work.
+ */
 async function tellEach(
   unit: Unit,
   request: ServiceRequest,
   memberIds: Iterable<string>,
   lead: (member: Member) => Text,
   withMedia: ReadonlySet<string> = new Set(),
+  known?: { village: Village; roster: readonly Member[] },
 ): Promise<void> {
-  const village = await villageOf(unit, request.villageId);
-  const names = await namesOf(unit, village.id);
+  const village = known?.village ?? (await villageOf(unit, request.villageId));
+  const roster = known?.roster ?? (await unit.tx.find(Members, "village", village.id));
+  const names = new Map(roster.map((member) => [member.id, member.name]));
+  const byId = new Map(roster.map((member) => [member.id, member]));
   for (const memberId of new Set(memberIds)) {
-    const member = await unit.tx.get(Members, memberId);
+    const member = byId.get(memberId);
     if (member === undefined || !member.active) continue;
     const context = {
       village,
@@ -152,13 +158,17 @@ export async function submitRequestIn(unit: Unit, input: SubmitRequestInput): Pr
     respond: formatLocal(new Date(request.respondBy), tz),
     resolve: formatLocal(new Date(request.resolveBy), tz),
   };
-  await tellEach(unit, request, parties(request), (member) =>
+  const known = { village, roster: await unit.tx.find(Members, "village", village.id) };
+  const receipt = (member: Member) =>
     member.id === request.requesterId
       ? t("submit.receipt", when)
-      : t("submit.receipt_filer", { ...when, requester: requester.name }),
-  );
-  const workers = (await unit.tx.find(Members, "village", village.id)).filter(
-    (m) => m.id !== filer.id && (isSecretary(m) || canTake(m, request, village)),
+      : t("submit.receipt_filer", { ...when, requester: requester.name });
+  await tellEach(unit, request, parties(request), receipt, new Set(), known);
+  // The secretary and the category's own grid workers hear of it; others find it in their work list.
+  const workers = known.roster.filter(
+    (m) =>
+      m.id !== filer.id &&
+      (isSecretary(m) || (canTake(m, request, village) && category.ownerIds.includes(m.id))),
   );
   const workerIds = workers.map((m) => m.id);
   const lead = (member: Member) =>
@@ -166,7 +176,7 @@ export async function submitRequestIn(unit: Unit, input: SubmitRequestInput): Pr
       id: request.id,
       category: category.name,
     });
-  await tellEach(unit, request, workerIds, lead, new Set(workerIds));
+  await tellEach(unit, request, workerIds, lead, new Set(workerIds), known);
   return ok(request);
 }
 

@@ -16,8 +16,9 @@
  */
 import { mkdir, rm } from "node:fs/promises";
 import type { Clock } from "../../app/ports.js";
+import { systemClock } from "../../app/ports.js";
 import { type AnyTable, KERNEL_TABLES } from "../../app/tables.js";
-import { type Persistence, StagedStore, systemClock } from "../staged.js";
+import { type Persistence, StagedStore } from "../staged.js";
 import { DEAD_LETTER_LIMIT, type Limits, type Op, PROCESSED_LIMIT, Tables } from "../tables.js";
 import { DocumentFiles } from "./documents.js";
 import { Journal, readJournal } from "./journal.js";

@@ -11,7 +11,6 @@ import { CountersFile, LegacyCounters, OutboxFile, ProcessedFile, TableFile } fr
 
 /** Reads every data file into `tables` (files of non-resident tables only into the indexes). Leaves `tables` clean. */
 export async function loadFiles(layout: Layout, tables: Tables): Promise<void> {
-  const seen = new Map<string, string>();
   let legacyCounters = false;
   for (const file of await tableFiles(layout.root)) {
     const path = layout.file(file);
@@ -21,7 +20,7 @@ export async function loadFiles(layout: Layout, tables: Tables): Promise<void> {
       if (name === "schemaVersion" || name === "counters" || name === "requestSeqs") continue;
       if (!tables.hasTable(name))
         throw new CorruptDataFileError(path, `it holds "${name}", which no table of this version is called`);
-      loadRecords(tables, tables.state(name).table, path, file, list, seen);
+      loadRecords(tables, tables.state(name).table, layout, file, list);
     }
     for (const [key, n] of Object.entries(data.counters ?? {})) tables.apply({ t: "counter", key, n });
     for (const seq of data.requestSeqs ?? [])
@@ -44,14 +43,8 @@ export async function loadFiles(layout: Layout, tables: Tables): Promise<void> {
   if (legacyCounters) tables.countersMoved();
 }
 
-function loadRecords(
-  tables: Tables,
-  table: AnyTable,
-  path: string,
-  file: string,
-  list: unknown,
-  seen: Map<string, string>,
-): void {
+function loadRecords(tables: Tables, table: AnyTable, layout: Layout, file: string, list: unknown): void {
+  const path = layout.file(file);
   const parsed = z.array(table.schema).safeParse(list);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -62,10 +55,9 @@ function loadRecords(
     const key = table.key(record);
     if (table.file(record) !== file)
       throw new CorruptDataFileError(path, `${table.name} ${key} belongs in ${table.file(record)}`);
-    const where = `${table.name}\u0000${key}`;
-    if (seen.has(where))
-      throw new CorruptDataFileError(path, `${table.name} ${key} is also in ${seen.get(where)}`);
-    seen.set(where, path);
+    const elsewhere = tables.state(table).fileOf(key);
+    if (elsewhere !== undefined)
+      throw new CorruptDataFileError(path, `${table.name} ${key} is also in ${layout.file(elsewhere)}`);
     if (resident) tables.apply({ t: "put", table: table.name, v: record });
     else tables.indexDocument(table, record);
   }

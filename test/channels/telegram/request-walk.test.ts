@@ -15,7 +15,7 @@ const worker = tgUser(301, "赵网格");
 const villager = tgUser(201, "李大爷");
 const group = groupChat(-4001);
 
-/** A village with a secretary, a grid worker (made one through the roster buttons) and a villager. */
+/** A village with a secretary, a grid worker owning the power category (电力路灯) and a villager, set up with the secretary's buttons. */
 async function village(h: TelegramHarness): Promise<{ workerId: string }> {
   const villageId = await setUpVillage(h, secretary, group);
   await joinVillage(h, worker, group, villageId);
@@ -26,6 +26,8 @@ async function village(h: TelegramHarness): Promise<{ workerId: string }> {
   await h.press(secretary, desk, /^ro$/);
   await h.press(secretary, desk, new RegExp(`^mb:${workerId}$`));
   await h.press(secretary, desk, new RegExp(`^mr:${workerId}:g$`));
+  await h.press(secretary, desk, new RegExp(`^mc:${workerId}$`));
+  await h.press(secretary, desk, new RegExp(`^mt:${workerId}:power$`));
   return { workerId };
 }
 
@@ -181,7 +183,8 @@ describe("a request walked through Telegram", () => {
 
     const presses = h.fake.callsOf("answerCallbackQuery").length;
 
-    expect(presses).toBe(3 + 3);
+    // The secretary's five presses setting up the worker, then the villager's three in the form.
+    expect(presses).toBe(5 + 3);
   });
 
   it("cancels the form at any step with the cancel button", async () => {
