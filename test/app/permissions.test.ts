@@ -333,6 +333,27 @@ describe("rules the matrix cannot show alone", () => {
     expect((await h.store.transaction((tx) => tx.get(Requests, id)))?.rating).toBe("satisfied");
   });
 
+  it.each([
+    ["a villager", (p: SeededVillage) => p.neighbour.id],
+    ["the requester", (p: SeededVillage) => p.villager.id],
+  ])("refuses to give a request to %s, who cannot work on requests", async (_who, ownerOf) => {
+    const id = await fileRequest(h, people.villager.id);
+
+    const outcome = await h.send(people.secretary.id, press(`own:${id}:${ownerOf(people)}`));
+
+    const stored = await h.store.transaction((tx) => tx.get(Requests, id));
+    expect([outcome.notice?.key, stored?.ownerId]).toEqual(["requests.refusal.no_such_owner", undefined]);
+  });
+
+  it("refuses to give a request to a grid worker of another village", async () => {
+    const other = await seedOtherVillage(h.app, { village: "向阳村", code: "XY" });
+    const id = await fileRequest(h, people.villager.id);
+
+    const outcome = await h.send(people.secretary.id, press(`own:${id}:${other.worker.id}`));
+
+    expect(outcome.notice?.key).toBe("requests.refusal.no_such_owner");
+  });
+
   it("refuses to remove the last secretary", async () => {
     const outcome = await h.send(people.secretary.id, press(`mx:${people.secretary.id}`));
 
