@@ -78,8 +78,8 @@ export function on<P>(
 export interface CommandSpec {
   /** Lowercase ASCII, as Telegram wants: `/stats`. */
   name: string;
-  /** One line for command menus. */
-  description: Text;
+  /** One line for command menus; may be left to another feature that handles the same command. */
+  description?: Text;
   /** Which command menus list it: private chats, groups, group admins. */
   menus: readonly ("private" | "group" | "group_admins")[];
   private?: (turn: MemberTurn, args: string) => Promise<Outcome>;

@@ -52,7 +52,7 @@ export async function handleInbound(kernel: Kernel, raw: unknown): Promise<Inbou
       stored ?? { key, updatedAt: "", steps: [] },
     );
     const outcome = await route(kernel, turn);
-    turn.saveConversation(stored);
+    turn.saveConversation();
     return outcome.notice === undefined ? outcome : { ...outcome, language: turn.language };
   });
 }

@@ -57,7 +57,7 @@ function mergeCommands(specs: readonly CommandSpec[]): Map<string, CommandSpec> 
     merged.set(spec.name, {
       ...previous,
       ...spec,
-      description: previous.description,
+      ...description(previous, spec),
       ...(previous.private === undefined ? {} : { private: previous.private }),
       ...(previous.stranger === undefined ? {} : { stranger: previous.stranger }),
       ...(previous.group === undefined ? {} : { group: previous.group }),
@@ -65,6 +65,12 @@ function mergeCommands(specs: readonly CommandSpec[]): Map<string, CommandSpec> 
     });
   }
   return merged;
+}
+
+/** The first declaration's description of a command, or the first there is. */
+function description(first: CommandSpec, later: CommandSpec): Pick<CommandSpec, "description"> {
+  const text = first.description ?? later.description;
+  return text === undefined ? {} : { description: text };
 }
 
 function only<K extends "onJoin" | "onBindGroup">(
@@ -98,10 +104,15 @@ export function createRegistry(declared: readonly Feature[], kernel: Feature): R
     features.flatMap((feature) => feature.steps ?? []).map((step) => [step.name, step]),
   );
   const menu: MenuEntry[] = features.flatMap((feature) => feature.menu ?? []);
+  const commands = mergeCommands(features.flatMap((feature) => feature.commands ?? []));
+  for (const command of commands.values()) {
+    if (command.menus.length > 0 && command.description === undefined)
+      throw new Error(`The command /${command.name} is listed in a menu but nothing describes it.`);
+  }
   return {
     features,
     tables,
-    commands: mergeCommands(features.flatMap((feature) => feature.commands ?? [])),
+    commands,
     steps,
     actions,
     jobs: features.flatMap((feature) => feature.jobs ?? []),

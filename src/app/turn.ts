@@ -27,6 +27,8 @@ export class EventTurn implements Turn {
   group: Village | undefined;
   private quiet = false;
   private readonly steps: PendingStep[];
+  /** The steps changed during this turn and must be stored. */
+  private stepsChanged = false;
 
   constructor(
     private readonly registry: Registry,
@@ -71,6 +73,7 @@ export class EventTurn implements Turn {
       const data = spec?.data.safeParse(top.data);
       if (spec !== undefined && data?.success === true) return { spec, data: data.data };
       this.steps.pop();
+      this.stepsChanged = true;
     }
   }
 
@@ -97,6 +100,7 @@ export class EventTurn implements Turn {
     const parsed = spec.data.parse(data);
     if (this.steps.length >= 4) this.steps.shift();
     this.steps.push({ name: step.name, data: parsed });
+    this.stepsChanged = true;
     const prompt = await this.prompt(spec, parsed);
     return this.done(prompt.lines[0]);
   }
@@ -105,13 +109,15 @@ export class EventTurn implements Turn {
     const top = this.steps.at(-1);
     if (top?.name !== step.name) throw new Error(`step ${step.name} is not the one waiting`);
     this.steps[this.steps.length - 1] = { name: step.name, data };
+    this.stepsChanged = true;
   }
 
   endStep(): void {
-    this.steps.pop();
+    if (this.steps.pop() !== undefined) this.stepsChanged = true;
   }
 
   clearSteps(): void {
+    if (this.steps.length > 0) this.stepsChanged = true;
     this.steps.length = 0;
   }
 
@@ -130,9 +136,8 @@ export class EventTurn implements Turn {
   }
 
   /** Stores the steps left waiting, or forgets the conversation when none are. */
-  saveConversation(stored: Conversation | undefined): void {
-    const unchanged = JSON.stringify(stored?.steps ?? []) === JSON.stringify(this.steps);
-    if (unchanged) return;
+  saveConversation(): void {
+    if (!this.stepsChanged) return;
     if (this.steps.length === 0) this.unit.tx.delete(Conversations, this.conversation.key);
     else
       this.unit.tx.put(Conversations, {

@@ -44,10 +44,9 @@ export function commandMenus(
       ...(Object.entries(MENU_LANGUAGES) as [Language, LanguageCode][]),
     ];
     for (const [language, languageCode] of variants) {
-      const shown = listed.map((command) => ({
-        command: command.name,
-        description: translate(command.description, language),
-      }));
+      const shown = listed.flatMap(({ name, description }) =>
+        description === undefined ? [] : [{ command: name, description: translate(description, language) }],
+      );
       result.push(
         languageCode === undefined ? { scope, commands: shown } : { scope, languageCode, commands: shown },
       );

@@ -1,5 +1,11 @@
 import { z } from "zod";
-import { defineOpenStep, type Feature, type Outcome, type StepSpec } from "../../app/feature.js";
+import {
+  defineOpenStep,
+  type Feature,
+  type GroupTurn,
+  type Outcome,
+  type StepSpec,
+} from "../../app/feature.js";
 import { cancelRow } from "../../app/kernel.js";
 import { message } from "../../app/messages.js";
 import { displayName, MAX_PLACE_NAME, validName } from "../../domain/names.js";
@@ -82,6 +88,19 @@ const setupStep: StepSpec<z.infer<typeof SetupAnswers>> = defineOpenStep({
   },
 });
 
+/** A group admin's /setup (or the channel's bind): binds the group to the secretary's village. */
+async function bindGroup(turn: GroupTurn): Promise<Outcome> {
+  if (turn.actor === undefined) return turn.refuse(why(refuse("setup_first")), []);
+  const bound = await bindGroupIn(turn.unit, turn.actor, turn.event.channel, turn.event.chat.chatId);
+  return bound.ok ? turn.done() : turn.refuse(why(bound), []);
+}
+
+/** /start or /help in a group: the village's welcome with its button, or how to bind the group. */
+async function welcomeGroup(turn: GroupTurn): Promise<Outcome> {
+  turn.say(turn.group === undefined ? message([t("group.help_unbound")]) : groupWelcome(turn.group));
+  return turn.done();
+}
+
 /** Setting up a village, binding its group chat, and joining its roster. */
 export const setupFeature: Feature = {
   name: "setup",
@@ -101,11 +120,7 @@ export const setupFeature: Feature = {
             }),
           ),
         ),
-      group: async (turn) => {
-        if (turn.actor === undefined) return turn.refuse(why(refuse("setup_first")), []);
-        const bound = await bindGroupIn(turn.unit, turn.actor, turn.event.channel, turn.event.chat.chatId);
-        return bound.ok ? turn.done() : turn.refuse(why(bound), []);
-      },
+      group: bindGroup,
     },
     {
       name: "release",
@@ -123,24 +138,8 @@ export const setupFeature: Feature = {
         return turn.done();
       },
     },
-    {
-      name: "help",
-      description: t("command.setup"),
-      menus: [],
-      group: async (turn) => {
-        turn.say(turn.group === undefined ? message([t("group.help_unbound")]) : groupWelcome(turn.group));
-        return turn.done();
-      },
-    },
-    {
-      name: "start",
-      description: t("command.setup"),
-      menus: [],
-      group: async (turn) => {
-        turn.say(turn.group === undefined ? message([t("group.help_unbound")]) : groupWelcome(turn.group));
-        return turn.done();
-      },
-    },
+    { name: "help", menus: [], group: welcomeGroup },
+    { name: "start", menus: [], group: welcomeGroup },
   ],
   async onJoin(turn, villageId) {
     const joined = await joinVillageIn(
@@ -153,9 +152,5 @@ export const setupFeature: Feature = {
     );
     return joined.ok ? turn.done() : turn.refuse(why(joined), []);
   },
-  async onBindGroup(turn) {
-    if (turn.actor === undefined) return turn.refuse(why(refuse("setup_first")), []);
-    const bound = await bindGroupIn(turn.unit, turn.actor, turn.event.channel, turn.event.chat.chatId);
-    return bound.ok ? turn.done() : turn.refuse(why(bound), []);
-  },
+  onBindGroup: bindGroup,
 };
