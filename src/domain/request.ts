@@ -111,6 +111,14 @@ export function accept(request: ServiceRequest, by: string, ownerId: string, now
   );
 }
 
+/** Progress and resolutions are written on a request someone has taken, and say something. */
+function noteRefusal(request: ServiceRequest, note: string): RequestRefusal | undefined {
+  if (request.state === "submitted") return "not_accepted";
+  if (request.state !== "accepted" && request.state !== "in_progress") return "not_open";
+  if (note.trim() === "") return "reason_required";
+  return undefined;
+}
+
 function noteEntry(
   at: string,
   by: string,
@@ -130,9 +138,8 @@ export function addProgress(
   now: Date,
   attachments: readonly Attachment[] = [],
 ): Transition {
-  if (request.state === "submitted") return refuse("not_accepted");
-  if (request.state !== "accepted" && request.state !== "in_progress") return refuse("not_open");
-  if (note.trim() === "") return refuse("reason_required");
+  const refusal = noteRefusal(request, note);
+  if (refusal !== undefined) return refuse(refusal);
   const entry = noteEntry(now.toISOString(), by, "progress", note, attachments);
   return ok(withEntry(request, entry, { state: "in_progress" }));
 }
@@ -144,9 +151,8 @@ export function resolve(
   now: Date,
   attachments: readonly Attachment[] = [],
 ): Transition {
-  if (request.state === "submitted") return refuse("not_accepted");
-  if (request.state !== "accepted" && request.state !== "in_progress") return refuse("not_open");
-  if (note.trim() === "") return refuse("reason_required");
+  const refusal = noteRefusal(request, note);
+  if (refusal !== undefined) return refuse(refusal);
   const at = now.toISOString();
   const entry = noteEntry(at, by, "resolved", note, attachments);
   return ok(withEntry(request, entry, { state: "resolved", resolvedAt: at }));

@@ -95,10 +95,22 @@ const CASES: Case[] = [
     inputs: (w) => [press(`ext:${w.id}`), type("等配件")],
   },
   {
+    name: "decline a request someone has taken",
+    stage: "accepted",
+    allowed: ["secretary"],
+    inputs: (w) => [press(`dec:${w.id}`), type("不归村里管")],
+  },
+  {
     name: "decline it",
     stage: "submitted",
     allowed: ["secretary"],
     inputs: (w) => [press(`dec:${w.id}`), type("不归村里管")],
+  },
+  {
+    name: "merge a request someone has taken",
+    stage: "accepted",
+    allowed: ["secretary"],
+    inputs: (w) => [press(`mrg:${w.id}`), type("DF-2026-0002")],
   },
   {
     name: "merge it into another",

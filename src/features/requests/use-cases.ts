@@ -296,6 +296,11 @@ async function giveTo(
 
 export type NoteKind = "progress" | "resolve" | "extend" | "decline";
 
+/** A decline reason is the secretary's to write; the other notes are for whoever works on the request. */
+function mayWriteNote(actor: Member, request: ServiceRequest, kind: NoteKind): boolean {
+  return kind === "decline" ? canDecline(actor, request) : canWorkOn(actor, request);
+}
+
 /** Whether the actor may write this note on the request now: asked before the prompt and again on the answer. */
 export function checkNote(
   unit: Unit,
@@ -303,8 +308,7 @@ export function checkNote(
   request: ServiceRequest,
   kind: NoteKind,
 ): Result<ServiceRequest, RequestRefusal> {
-  const allowed = kind === "decline" ? canDecline(actor, request) : canWorkOn(actor, request);
-  if (!allowed) return refuse("not_allowed");
+  if (!mayWriteNote(actor, request, kind)) return refuse("not_allowed");
   const trial =
     kind === "progress"
       ? transitions.addProgress(request, actor.id, "-", unit.now)
@@ -328,8 +332,7 @@ export async function noteIn(
   const found = await visibleRequest(unit, actor, requestId);
   if (!found.ok) return found;
   const request = found.value;
-  const allowed = kind === "decline" ? canDecline(actor, request) : canWorkOn(actor, request);
-  if (!allowed) return refuse("not_allowed");
+  if (!mayWriteNote(actor, request, kind)) return refuse("not_allowed");
   if (note.length > MAX_NOTE_TEXT) return refuse("text_too_long", { max: MAX_NOTE_TEXT });
   const said = note.trim();
   const changed =
