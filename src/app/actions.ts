@@ -1,4 +1,4 @@
-import { z } from "zod";
+import type { z } from "zod";
 import type { Button, Text } from "./messages.js";
 
 /** How one value of an action travels inside button data. */
@@ -99,5 +99,3 @@ export function splitActionData(data: string): { code: string; parts: string[] }
   const [code = "", ...parts] = data.split(":");
   return { code, parts };
 }
-
-export const ActionData = z.string().min(1).max(MAX_ACTION_BYTES);

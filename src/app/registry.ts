@@ -1,15 +1,6 @@
 import type { Member, Village } from "../domain/model.js";
 import { splitActionData } from "./actions.js";
-import type {
-  ActionHandler,
-  AnyStep,
-  CommandSpec,
-  Feature,
-  JobSpec,
-  MenuEntry,
-  Outcome,
-  Turn,
-} from "./feature.js";
+import type { ActionHandler, AnyStep, CommandSpec, Feature, JobSpec, MenuEntry } from "./feature.js";
 import { type Button, message, type OutgoingMessage, type Text } from "./messages.js";
 import { type AnyTable, KERNEL_TABLES } from "./tables.js";
 import { createTranslator, type TextBook, type Translator, t } from "./text.js";
@@ -145,5 +136,3 @@ export function createRegistry(declared: readonly Feature[], kernel: Feature): R
     onBindGroup: only(features, "onBindGroup"),
   };
 }
-
-export type { Outcome, Turn };
