@@ -1,5 +1,6 @@
 import { mkdir, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { crc32 } from "node:zlib";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Transaction } from "../../src/app/ports.js";
 import {
@@ -21,6 +22,7 @@ import {
   openLowdbStore,
   StoreLockedError,
 } from "../../src/store/lowdb/index.js";
+import { journalLine } from "../../src/store/lowdb/journal.js";
 import { Layout } from "../../src/store/lowdb/layout.js";
 import {
   AT,
@@ -474,6 +476,50 @@ describe("lowdb store", () => {
       const towns = await once((tx) => tx.all(Towns));
 
       expect(towns.map((t) => t.id)).toEqual(["t1"]);
+    });
+
+    const checked = (id: string) => journalLine([{ t: "put", table: "towns", v: town(id) }]);
+    /** The line with one byte of its JSON changed, as a bad disk sector or a half-written page leaves it. */
+    const flipped = (text: string) => text.replace('"name":"', '"name":"X');
+
+    it("writes each unit with a checksum of its JSON", async () => {
+      const store = await open({ checkpointDelayMs: 60_000 });
+      await store.transaction(async (tx) => tx.put(Towns, town("t1")));
+
+      const [first] = (await journalText()).split("\n");
+      await store.close();
+
+      const [sum, ...json] = (first ?? "").split(" ");
+      expect(sum).toBe(crc32(json.join(" ")).toString(16).padStart(8, "0"));
+    });
+
+    it("refuses a journal whose line before the last was damaged, naming the line and what to do", async () => {
+      await writeFile(file("journal.1.jsonl"), `${flipped(checked("t1"))}${checked("t2")}`);
+
+      const opening = open();
+
+      await expect(opening).rejects.toThrow(
+        `Data file ${file("journal.1.jsonl")} is corrupt (line 1: its checksum does not match: it was damaged). The store will not start on it`,
+      );
+    });
+
+    it("drops a damaged last line of the newest journal, a write a crash cut short", async () => {
+      await writeFile(file("journal.1.jsonl"), `${checked("t1")}${flipped(checked("t2"))}`);
+
+      const towns = await once((tx) => tx.all(Towns));
+
+      expect(towns.map((t) => t.id)).toEqual(["t1"]);
+    });
+
+    it("refuses a damaged last line of an older journal segment", async () => {
+      await writeFile(file("journal.1.jsonl"), `${checked("t1")}${flipped(checked("t2"))}`);
+      await writeFile(file("journal.2.jsonl"), checked("t3"));
+
+      const opening = open();
+
+      await expect(opening).rejects.toThrow(
+        `Data file ${file("journal.1.jsonl")} is corrupt (line 2: its checksum`,
+      );
     });
 
     it("refuses a journal with an unreadable line before its last, naming it", async () => {

@@ -21,7 +21,7 @@ import { type AnyTable, KERNEL_TABLES } from "../../app/tables.js";
 import { type Persistence, StagedStore } from "../staged.js";
 import { DEAD_LETTER_LIMIT, type Limits, type Op, PROCESSED_LIMIT, Tables } from "../tables.js";
 import { DocumentFiles } from "./documents.js";
-import { Journal, readJournal } from "./journal.js";
+import { Journal, journalLine, readJournal } from "./journal.js";
 import { Layout } from "./layout.js";
 import { acquireLock, type Lock } from "./lock.js";
 import { loadFiles, writeChanges } from "./snapshot.js";
@@ -99,7 +99,7 @@ class LowdbPersistence implements Persistence {
   }
 
   record(ops: readonly Op[]): Promise<void> {
-    const durable = this.journal.append(`${JSON.stringify({ v: 1, ops })}\n`);
+    const durable = this.journal.append(journalLine(ops));
     this.timer ??= setTimeout(() => {
       this.timer = undefined;
       this.checkpoint().catch(() => undefined);

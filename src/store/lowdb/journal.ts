@@ -1,4 +1,5 @@
 import { type FileHandle, open, readdir, readFile } from "node:fs/promises";
+import { crc32 } from "node:zlib";
 import type { AnyTable } from "../../app/tables.js";
 import type { Op } from "../tables.js";
 import { CorruptDataFileError } from "./errors.js";
@@ -137,29 +138,62 @@ export async function readJournal(
   const numbers = segmentNumbers(await readdir(layout.root));
   const segments = numbers.map((n) => layout.segment(n));
   const units: Op[][] = [];
-  for (const path of segments) {
+  for (const [at, path] of segments.entries()) {
     const lines = (await readFile(path, "utf8")).split("\n");
     lines.pop();
+    const last = at === segments.length - 1 ? lines.length - 1 : -1;
     for (const [index, line] of lines.entries()) {
       if (line.trim() === "") continue;
-      units.push(parseLine(path, index + 1, line, tableNamed));
+      const json = lineJson(path, index + 1, line, index === last);
+      if (json !== undefined) units.push(parseOps(path, index + 1, json, tableNamed));
     }
   }
   return { segments, next: (numbers.at(-1) ?? 0) + 1, units };
 }
 
-function parseLine(
+/** A journal line: a CRC-32 of its JSON (8 hex digits), a space, the JSON of one committed unit. */
+export function journalLine(ops: readonly Op[]): string {
+  const json = JSON.stringify({ v: 1, ops });
+  return `${checksum(json)} ${json}\n`;
+}
+
+function checksum(json: string): string {
+  return crc32(json).toString(16).padStart(8, "0");
+}
+
+const CHECKED = /^([0-9a-f]{8}) /;
+
+/**
+ * The line's JSON, checked against its checksum (lines from before checksums have none). A damaged last line
+ * of the newest segment is a write a crash cut short, never acknowledged: it is dropped. Anywhere else the
+ * journal is damaged and the store will not start on it.
+ */
+function lineJson(path: string, number: number, line: string, lastWritten: boolean): unknown {
+  const checked = CHECKED.exec(line);
+  const text = checked === null ? line : line.slice(checked[0].length);
+  let problem: string | undefined;
+  let json: unknown;
+  if (checked !== null && checked[1] !== checksum(text))
+    problem = "its checksum does not match: it was damaged";
+  else {
+    try {
+      json = JSON.parse(text);
+    } catch (error) {
+      problem = `it is not valid JSON: ${(error as Error).message}`;
+    }
+  }
+  if (problem === undefined) return json;
+  if (lastWritten) return undefined;
+  throw new CorruptDataFileError(path, `line ${number}: ${problem}`);
+}
+
+function parseOps(
   path: string,
   number: number,
-  line: string,
+  raw: unknown,
   tableNamed: (name: string) => AnyTable | undefined,
 ): Op[] {
-  let json: unknown;
-  try {
-    json = JSON.parse(line);
-  } catch (error) {
-    throw new CorruptDataFileError(path, `line ${number} is not valid JSON: ${(error as Error).message}`);
-  }
+  let json = raw;
   if (typeof json === "object" && json !== null && "ops" in json && Array.isArray(json.ops))
     json = { ...json, ops: json.ops.map(fromLegacyOp) };
   const parsed = JournalLine.safeParse(json);
