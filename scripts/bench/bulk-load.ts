@@ -3,6 +3,7 @@ import type { AnyTable, Table } from "../../src/app/tables.js";
 import { DocumentFiles } from "../../src/store/lowdb/documents.js";
 import { Layout } from "../../src/store/lowdb/layout.js";
 import { acquireLock } from "../../src/store/lowdb/lock.js";
+import { Manifest } from "../../src/store/lowdb/manifest.js";
 import { writeChanges } from "../../src/store/lowdb/snapshot.js";
 import { Tables } from "../../src/store/tables.js";
 
@@ -41,7 +42,7 @@ export async function bulkLoadForBench(
       for (const v of records) state.apply({ t: "put", table: table.name, v });
     }
     await documents.prepare();
-    await writeChanges(layout, state, documents);
+    await writeChanges(layout, state, documents, await Manifest.open(layout));
   } finally {
     await lock.release();
   }

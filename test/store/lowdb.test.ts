@@ -19,6 +19,7 @@ import { exists } from "../../src/store/lowdb/files.js";
 import {
   CorruptDataFileError,
   type LowdbStoreOptions,
+  MissingDataFileError,
   openLowdbStore,
   StoreLockedError,
 } from "../../src/store/lowdb/index.js";
@@ -181,6 +182,21 @@ describe("lowdb store", () => {
   });
 
   describe("ids and sequences when counters.json is lost", () => {
+    /** Deletes counters.json and, as someone who accepts the loss would, its line in the manifest. */
+    async function loseCounters(): Promise<void> {
+      await rm(file("counters.json"));
+      const manifest = JSON.parse(await readFile(file("manifest.json"), "utf8")) as { files: string[] };
+      manifest.files = manifest.files.filter((name) => name !== "counters.json");
+      await writeFile(file("manifest.json"), JSON.stringify(manifest));
+    }
+
+    it("refuses to start when counters.json is gone and the manifest still lists it", async () => {
+      await once(async (tx) => tx.put(Towns, town("t3")));
+      await rm(file("counters.json"));
+
+      await expect(open()).rejects.toThrow(MissingDataFileError);
+    });
+
     it("never hands out an id a stored record has", async () => {
       await once(async (tx) => {
         tx.put(Towns, town("t3"));
@@ -188,7 +204,7 @@ describe("lowdb store", () => {
         tx.put(Members, member("m5", "v2"));
         tx.put(Households, household("h4", "v2"));
       });
-      await rm(file("counters.json"));
+      await loseCounters();
 
       const next = await once(async (tx) => [
         await tx.nextId(Towns),
@@ -202,7 +218,7 @@ describe("lowdb store", () => {
 
     it("never hands out an id a stored record of a table that is not resident has", async () => {
       await once(async (tx) => tx.put(Notes, note("n9")));
-      await rm(file("counters.json"));
+      await loseCounters();
 
       const next = await once((tx) => tx.nextId(Notes));
 
@@ -214,7 +230,7 @@ describe("lowdb store", () => {
         for (const seq of [1, 2, 3]) tx.put(Requests, request(seq));
         tx.put(Requests, request(1, { year: 2025 }));
       });
-      await rm(file("counters.json"));
+      await loseCounters();
 
       const next = await once(async (tx) => [
         await tx.nextNumber(requestSequence("v1", 2026)),
@@ -443,6 +459,51 @@ describe("lowdb store", () => {
       const store = await open();
 
       await store.close();
+    });
+  });
+
+  describe("files gone missing", () => {
+    async function filled(): Promise<void> {
+      await once(async (tx) => {
+        tx.put(Towns, town("t1"));
+        tx.put(Villages, village("v1"));
+        tx.put(Members, member("m1"));
+        tx.put(Requests, request(1));
+      });
+    }
+
+    it.each([
+      ["a requests file", "villages/v1/requests/2026-000.json"],
+      ["a village's roster", "villages/v1/roster.json"],
+      ["the directory of towns and villages", "directory.json"],
+      ["the counters of ids and request numbers", "counters.json"],
+    ])("refuses to start without %s, naming it", async (_what, name) => {
+      await filled();
+      await rm(file(name));
+
+      await expect(open()).rejects.toThrow(`Data file ${file(name)} is missing.`);
+    });
+
+    it("refuses to start when the manifest itself is gone", async () => {
+      await filled();
+      await rm(file("manifest.json"));
+
+      await expect(open()).rejects.toThrow(`Data file ${file("manifest.json")} is missing.`);
+    });
+
+    it("lists every file it wrote in the manifest", async () => {
+      await filled();
+
+      const manifest = JSON.parse(await readFile(file("manifest.json"), "utf8")) as { files: string[] };
+
+      expect(manifest.files).toEqual(
+        expect.arrayContaining([
+          "counters.json",
+          "directory.json",
+          "villages/v1/requests/2026-000.json",
+          "villages/v1/roster.json",
+        ]),
+      );
     });
   });
 

@@ -25,3 +25,15 @@ export class StoreLockedError extends Error {
     this.name = "StoreLockedError";
   }
 }
+
+/** A file the store wrote is gone: starting without it would lose its records and could hand out their ids again. */
+export class MissingDataFileError extends Error {
+  constructor(readonly path: string) {
+    super(
+      `Data file ${path} is missing. The store wrote it and will not start without it: its records would be lost ` +
+        "and their ids could be handed out again. Restore it from a backup; if it is truly gone, remove its line " +
+        "from manifest.json in the data folder to start without it.",
+    );
+    this.name = "MissingDataFileError";
+  }
+}

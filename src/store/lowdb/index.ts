@@ -24,9 +24,10 @@ import { DocumentFiles } from "./documents.js";
 import { Journal, journalLine, readJournal } from "./journal.js";
 import { Layout } from "./layout.js";
 import { acquireLock, type Lock } from "./lock.js";
+import { Manifest } from "./manifest.js";
 import { loadFiles, writeChanges } from "./snapshot.js";
 
-export { CorruptDataFileError, StoreLockedError } from "./errors.js";
+export { CorruptDataFileError, MissingDataFileError, StoreLockedError } from "./errors.js";
 
 export interface LowdbStoreOptions {
   /** The tables to keep; the kernel's when omitted. */
@@ -50,7 +51,8 @@ export async function openLowdbStore(dir: string, options: LowdbStoreOptions = {
     const documents = new DocumentFiles(layout, options.cachedBuckets);
     const limits = { processed: PROCESSED_LIMIT, deadLetters: DEAD_LETTER_LIMIT, ...options.limits };
     const tables = new Tables(options.tables ?? KERNEL_TABLES, documents, limits);
-    await loadFiles(layout, tables);
+    const manifest = await Manifest.open(layout);
+    manifest.note(await loadFiles(layout, tables));
     const replay = await readJournal(layout, (name) =>
       tables.hasTable(name) ? tables.state(name).table : undefined,
     );
@@ -60,6 +62,7 @@ export async function openLowdbStore(dir: string, options: LowdbStoreOptions = {
       layout,
       tables,
       documents,
+      manifest,
       journal,
       lock,
       options.checkpointDelayMs,
@@ -86,6 +89,7 @@ class LowdbPersistence implements Persistence {
     private readonly layout: Layout,
     private readonly tables: Tables,
     private readonly documents: DocumentFiles,
+    private readonly manifest: Manifest,
     private readonly journal: Journal,
     private readonly lock: Lock,
     private readonly delayMs = 200,
@@ -117,7 +121,7 @@ class LowdbPersistence implements Persistence {
       await this.documents.prepare();
       // Synchronously, together: take the changes to write, and start a new segment for later commits.
       const [, closed] = await Promise.all([
-        writeChanges(this.layout, this.tables, this.documents),
+        writeChanges(this.layout, this.tables, this.documents, this.manifest),
         this.journal.rotate(),
       ]);
       await Promise.all([...replayed, closed].map((path) => rm(path, { force: true })));

@@ -5,6 +5,7 @@ const SEGMENT = /^journal\.(\d{1,15})\.jsonl$/;
 
 /** Files and folders of the data directory that hold no table. */
 export const NOT_TABLE_FILES: ReadonlySet<string> = new Set([
+  "manifest.json",
   "processed.json",
   "outbox.json",
   "counters.json",
@@ -24,12 +25,25 @@ export const NOT_TABLE_FILES: ReadonlySet<string> = new Set([
  *   villages/<villageId>/requests/<year>-<bucket>.json   up to 250 requests each
  *   conversations.json                       steps waiting for a typed answer
  *   counters.json, processed.json, outbox.json
+ *   manifest.json                            every file above the store has written (a missing one stops start-up)
  */
 export class Layout {
   constructor(readonly root: string) {}
 
   get lock(): string {
     return join(this.root, "LOCK");
+  }
+
+  get manifest(): string {
+    return join(this.root, "manifest.json");
+  }
+
+  /** A path below the root from its "/"-separated relative name (any file the store writes). */
+  absolute(relative: string): string {
+    const parts = relative.split("/");
+    if (parts.some((part) => !SAFE_SEGMENT.test(part)))
+      throw new Error(`Not a data file name: ${JSON.stringify(relative)}`);
+    return join(this.root, ...parts);
   }
 
   get counters(): string {

@@ -7,15 +7,21 @@ import type { DocumentFiles } from "./documents.js";
 import { CorruptDataFileError } from "./errors.js";
 import { fsync, isNotFound, readDataFile, writeDataFile } from "./files.js";
 import { type Layout, NOT_TABLE_FILES } from "./layout.js";
+import type { Manifest } from "./manifest.js";
 import { CountersFile, LegacyCounters, OutboxFile, ProcessedFile, TableFile } from "./schema.js";
 
-/** Reads every data file into `tables` (files of non-resident tables only into the indexes). Leaves `tables` clean. */
-export async function loadFiles(layout: Layout, tables: Tables): Promise<void> {
+/**
+ * Reads every data file into `tables` (files of non-resident tables only into the indexes) and returns the
+ * paths it read. Leaves `tables` clean.
+ */
+export async function loadFiles(layout: Layout, tables: Tables): Promise<string[]> {
+  const read: string[] = [];
   let legacyCounters = false;
   for (const file of await tableFiles(layout.root)) {
     const path = layout.file(file);
     const data = await readDataFile(path, TableFile.and(LegacyCounters));
     if (data === undefined) continue;
+    read.push(path);
     for (const [name, list] of Object.entries(data)) {
       if (name === "schemaVersion" || name === "counters" || name === "requestSeqs") continue;
       if (!tables.hasTable(name))
@@ -32,6 +38,9 @@ export async function loadFiles(layout: Layout, tables: Tables): Promise<void> {
   const processed = await readDataFile(layout.processed, ProcessedFile);
   for (const key of processed?.keys ?? []) tables.apply({ t: "processed", key });
   const outbox = await readDataFile(layout.outbox, OutboxFile);
+  if (counters !== undefined) read.push(layout.counters);
+  if (processed !== undefined) read.push(layout.processed);
+  if (outbox !== undefined) read.push(layout.outbox);
   if (outbox !== undefined) {
     tables.apply({ t: "counter", key: OUTBOX_COUNTER, n: outbox.lastId });
     const pending = outbox.pending.sort((a, b) => a.id.localeCompare(b.id));
@@ -41,6 +50,7 @@ export async function loadFiles(layout: Layout, tables: Tables): Promise<void> {
   tables.takeDirty();
   // The next checkpoint rewrites directory.json without them, so counters.json must hold them first.
   if (legacyCounters) tables.countersMoved();
+  return read;
 }
 
 function loadRecords(tables: Tables, table: AnyTable, layout: Layout, file: string, list: unknown): void {
@@ -92,7 +102,12 @@ async function tableFiles(root: string): Promise<string[]> {
  * `documents` synchronously (call `documents.prepare()` first), then writes. The contents are fixed at the
  * call, as stored records are never mutated in place (a put replaces the record).
  */
-export function writeChanges(layout: Layout, tables: Tables, documents: DocumentFiles): Promise<void> {
+export function writeChanges(
+  layout: Layout,
+  tables: Tables,
+  documents: DocumentFiles,
+  manifest: Manifest,
+): Promise<void> {
   const dirty = tables.takeDirty();
   const files: { path: string; data: unknown }[] = [];
   for (const file of dirty.files) files.push({ path: layout.file(file), data: residentFile(tables, file) });
@@ -109,7 +124,11 @@ export function writeChanges(layout: Layout, tables: Tables, documents: Document
   if (dirty.outbox) files.push({ path: layout.outbox, data: outboxFile(tables) });
   const taken = documents.take();
   for (const { file, data } of taken) files.push({ path: layout.file(file), data });
-  return writeOneByOne(layout.root, files).then(() => documents.written(taken.map(({ file }) => file)));
+  return writeOneByOne(layout.root, files).then(async () => {
+    documents.written(taken.map(({ file }) => file));
+    manifest.note(files.map(({ path }) => path));
+    await manifest.save();
+  });
 }
 
 /** One file of resident tables: each table's records kept in it. */
