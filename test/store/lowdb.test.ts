@@ -1,5 +1,7 @@
+import { type ChildProcess, spawn } from "node:child_process";
 import { mkdir, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { crc32 } from "node:zlib";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Transaction } from "../../src/app/ports.js";
@@ -42,6 +44,8 @@ import {
 } from "./builders.js";
 import { storeContract } from "./contract.js";
 import { tempDir } from "./temp.js";
+
+const HOLDER = fileURLToPath(new URL("./fixtures/lock-holder.ts", import.meta.url));
 
 describe("lowdb store", () => {
   describe("contract", () => {
@@ -798,6 +802,62 @@ describe("lowdb store", () => {
       const second = open();
 
       await expect(second).rejects.toThrow(StoreLockedError);
+      await store.close();
+    });
+
+    /** A child process that opens the directory; resolves once it says whether it holds it. */
+    function holder(holdMs: number): { said: Promise<string>; child: ChildProcess } {
+      const child = spawn(process.execPath, ["--import", "tsx", HOLDER, dir.path, String(holdMs)], {
+        stdio: ["ignore", "pipe", "inherit"],
+      });
+      const said = new Promise<string>((resolve) => {
+        let out = "";
+        child.stdout?.on("data", (chunk: Buffer) => {
+          out += chunk.toString();
+          if (out.includes("\n")) resolve(out.trim());
+        });
+        child.on("exit", () => resolve(out.trim()));
+      });
+      return { said, child };
+    }
+
+    it("opens at once after the holder was killed with SIGKILL a moment ago, reaped or not", async () => {
+      const first = holder(60_000);
+      expect(await first.said).toBe("held");
+
+      first.child.kill("SIGKILL");
+      const started = Date.now();
+      const store = await open();
+      const waited = Date.now() - started;
+      await store.close();
+
+      expect(waited).toBeLessThan(2_000);
+    });
+
+    it("refuses while another process holds the directory", async () => {
+      const first = holder(60_000);
+      expect(await first.said).toBe("held");
+
+      const second = open();
+
+      await expect(second).rejects.toThrow(StoreLockedError);
+      first.child.kill("SIGKILL");
+    });
+
+    it("lets exactly one of four processes starting at the same instant hold the directory", async () => {
+      const four = Array.from({ length: 4 }, () => holder(8_000));
+
+      const said = (await Promise.all(four.map((one) => one.said))).sort();
+
+      for (const one of four) one.child.kill("SIGKILL");
+      expect(said).toEqual(["held", "locked", "locked", "locked"]);
+    }, 30_000);
+
+    it("opens when LOCK names this very process, as PID 1 does after a container restarts", async () => {
+      await writeFile(file("LOCK"), `${process.pid}\n`);
+
+      const store = await open();
+
       await store.close();
     });
 

@@ -16,10 +16,10 @@ export class CorruptDataFileError extends Error {
 export class StoreLockedError extends Error {
   constructor(
     readonly path: string,
-    readonly pid: number,
+    readonly pid: number | undefined,
   ) {
     super(
-      `The data directory is in use by process ${pid} (lock file ${path}). ` +
+      `The data directory is in use by ${pid === undefined ? "another process" : `process ${pid}`} (lock file ${path}). ` +
         "Only one process may use a data directory; stop the other one first.",
     );
     this.name = "StoreLockedError";
