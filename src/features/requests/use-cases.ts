@@ -1,6 +1,6 @@
 import { type Deps, deadlinesOf, inUnit, tell, type Unit, villageOf } from "../../app/deps.js";
 import { type Button, message, type OutgoingMessage, type Text } from "../../app/messages.js";
-import { Members, Villages } from "../../app/tables.js";
+import { Members, roleKey, Villages } from "../../app/tables.js";
 import { t as kernel } from "../../app/text.js";
 import { calendarGaps, formatLocal, localDate, localParts } from "../../domain/calendar.js";
 import { lightSeverity, trafficLight } from "../../domain/deadlines.js";
@@ -58,15 +58,29 @@ export type RequestRefusal =
 
 export type RequestResult = Result<ServiceRequest, RequestRefusal>;
 
-async function namesOf(unit: Unit, villageId: string): Promise<Map<string, string>> {
+/** The names a request's card shows: its people and everyone on its timeline, read one by one. */
+async function namesFor(
+  unit: Unit,
+  request: ServiceRequest,
+  more: Iterable<string> = [],
+): Promise<Map<string, string>> {
+  const ids = new Set([request.requesterId, request.filedById, ...more]);
+  if (request.ownerId !== undefined) ids.add(request.ownerId);
+  for (const entry of request.timeline) {
+    ids.add(entry.by);
+    if (entry.ownerId !== undefined) ids.add(entry.ownerId);
+  }
   const names = new Map<string, string>();
-  for (const member of await unit.tx.find(Members, "village", villageId)) names.set(member.id, member.name);
+  for (const id of ids) {
+    const member = await unit.tx.get(Members, id);
+    if (member !== undefined) names.set(id, member.name);
+  }
   return names;
 }
 
 /**
- * Sends the request's card to each person, each with their own first line and buttons. `roster` is the
- * village's members when the caller has them already, so they are read once per unit of work.
+ * Sends the request's card to each person, each with their own first line and buttons. Reads only the
+ * people it names and tells, never the whole roster, so a big village costs no more than a small one.
  */
 async function tellEach(
   unit: Unit,
@@ -74,17 +88,15 @@ async function tellEach(
   memberIds: Iterable<string>,
   lead: (member: Member) => Text,
   withMedia: ReadonlySet<string> = new Set(),
-  known?: { village: Village; roster: readonly Member[] },
+  village?: Village,
 ): Promise<void> {
-  const village = known?.village ?? (await villageOf(unit, request.villageId));
-  const roster = known?.roster ?? (await unit.tx.find(Members, "village", village.id));
-  const names = new Map(roster.map((member) => [member.id, member.name]));
-  const byId = new Map(roster.map((member) => [member.id, member]));
+  const home = village ?? (await villageOf(unit, request.villageId));
+  const names = await namesFor(unit, request);
   for (const memberId of new Set(memberIds)) {
-    const member = byId.get(memberId);
-    if (member === undefined || !member.active) continue;
+    const member = await unit.tx.get(Members, memberId);
+    if (member === undefined || !member.active || member.villageId !== request.villageId) continue;
     const context = {
-      village,
+      village: home,
       viewer: member,
       names,
       now: unit.now,
@@ -100,7 +112,7 @@ function parties(request: ServiceRequest): string[] {
 }
 
 async function secretariesOf(unit: Unit, villageId: string): Promise<Member[]> {
-  return (await unit.tx.find(Members, "village", villageId)).filter(isSecretary);
+  return unit.tx.find(Members, "role", roleKey(villageId, "secretary"));
 }
 
 export interface SubmitRequestInput {
@@ -158,25 +170,25 @@ export async function submitRequestIn(unit: Unit, input: SubmitRequestInput): Pr
     respond: formatLocal(new Date(request.respondBy), tz),
     resolve: formatLocal(new Date(request.resolveBy), tz),
   };
-  const known = { village, roster: await unit.tx.find(Members, "village", village.id) };
   const receipt = (member: Member) =>
     member.id === request.requesterId
       ? t("submit.receipt", when)
       : t("submit.receipt_filer", { ...when, requester: requester.name });
-  await tellEach(unit, request, parties(request), receipt, new Set(), known);
+  await tellEach(unit, request, parties(request), receipt, new Set(), village);
   // The secretary and the category's own grid workers hear of it; others find it in their work list.
-  const workers = known.roster.filter(
-    (m) =>
-      m.id !== filer.id &&
-      (isSecretary(m) || (canTake(m, request, village) && category.ownerIds.includes(m.id))),
-  );
+  const owners: Member[] = [];
+  for (const id of category.ownerIds) {
+    const owner = await unit.tx.get(Members, id);
+    if (owner !== undefined && canTake(owner, request, village)) owners.push(owner);
+  }
+  const workers = [...(await secretariesOf(unit, village.id)), ...owners].filter((m) => m.id !== filer.id);
   const workerIds = workers.map((m) => m.id);
   const lead = (member: Member) =>
     t(isSecretary(member) ? "notify.new_request_secretary" : "notify.new_request", {
       id: request.id,
       category: category.name,
     });
-  await tellEach(unit, request, workerIds, lead, new Set(workerIds), known);
+  await tellEach(unit, request, workerIds, lead, new Set(workerIds), village);
   return ok(request);
 }
 
@@ -199,7 +211,7 @@ export async function viewRequestIn(
   const context = {
     village,
     viewer: actor,
-    names: await namesOf(unit, village.id),
+    names: await namesFor(unit, found.value),
     now: unit.now,
     timeZone: unit.deps.calendar.timeZone,
     withMedia: true,
@@ -230,9 +242,11 @@ export async function pickOwnerIn(unit: Unit, actor: Member, requestId: string):
   if (!isOpen(request)) return refuse("not_open");
   const village = await villageOf(unit, request.villageId);
   const owners = village.categories.find((c) => c.id === request.categoryId)?.ownerIds ?? [];
-  const workers = (await unit.tx.find(Members, "village", village.id)).filter(
-    (m) => canOwn(m, request) && m.id !== request.ownerId,
-  );
+  const candidates = [
+    ...(await secretariesOf(unit, village.id)),
+    ...(await unit.tx.find(Members, "role", roleKey(village.id, "grid_worker"))),
+  ];
+  const workers = candidates.filter((m) => canOwn(m, request) && m.id !== request.ownerId);
   workers.sort((a, b) => Number(owners.includes(b.id)) - Number(owners.includes(a.id)));
   const rows: Button[][] = workers.slice(0, 30).map((m) => [
     assignRequest.button(
@@ -397,7 +411,7 @@ export async function rateRequestIn(
   if (!changed.ok) return changed;
   const next = changed.value;
   unit.tx.put(Requests, next);
-  const names = await namesOf(unit, next.villageId);
+  const names = await namesFor(unit, next);
   const note = reason?.trim() ?? "";
   const reopened = rating === "not_satisfied";
   const secretaries = reopened ? (await secretariesOf(unit, next.villageId)).map((m) => m.id) : [];
@@ -588,7 +602,6 @@ export async function alertRed(deps: Deps): Promise<void> {
   const villages = await inUnit(deps, (unit) => unit.tx.all(Villages));
   for (const village of villages) {
     await inUnit(deps, async (unit) => {
-      const names = await namesOf(unit, village.id);
       const secretaries = await secretariesOf(unit, village.id);
       for (const request of await unit.tx.find(Requests, "active", village.id)) {
         if (trafficLight(request, unit.now) !== "red") continue;
@@ -601,16 +614,16 @@ export async function alertRed(deps: Deps): Promise<void> {
         const id = `${village.id}:${request.id}:red:${deadline}`;
         if ((await unit.tx.get(RequestAlerts, id)) !== undefined) continue;
         unit.tx.put(RequestAlerts, { id, villageId: village.id, at: unit.now.toISOString() });
+        const owner = request.ownerId === undefined ? undefined : await unit.tx.get(Members, request.ownerId);
         const params = {
           id: request.id,
           category: categoryName(village, request.categoryId),
-          owner: names.get(request.ownerId ?? "") ?? t("owner.nobody"),
+          owner: owner?.name ?? t("owner.nobody"),
         };
-        const owner = request.ownerId === undefined ? undefined : await unit.tx.get(Members, request.ownerId);
         const lead = (member: Member) =>
           t(member.id === owner?.id ? "notify.red_owner" : "notify.red", params);
         const audience = [...secretaries.map((m) => m.id), ...(owner === undefined ? [] : [owner.id])];
-        await tellEach(unit, request, audience, lead);
+        await tellEach(unit, request, audience, lead, new Set(), village);
       }
     });
   }
