@@ -86,7 +86,11 @@ export class EventTurn implements Turn {
   }
 
   refuse(text: Text, menu?: Button[][]): Outcome {
-    if (!this.quiet) this.say(message([text], menu ?? [[backToMenu()]]));
+    if (this.quiet) return { status: "handled", notice: text };
+    const said = message([text], menu ?? [[backToMenu()]]);
+    // While a question waits, its limit still holds for the answer typed next.
+    const max = this.topStep()?.spec.maxText;
+    this.say(max === undefined ? said : { ...said, inputMax: max });
     return { status: "handled", notice: text };
   }
 

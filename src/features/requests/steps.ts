@@ -67,7 +67,7 @@ function attach(
     photos: attachments.filter((a) => a.type === "photo").length,
     voices: attachments.filter((a) => a.type === "voice").length,
   };
-  turn.say(message([t("note.attached", counts)], [cancelRow()]));
+  turn.say({ ...message([t("note.attached", counts)], [cancelRow()]), inputMax: MAX_NOTE_TEXT });
   return Promise.resolve(turn.done(t("note.attached", counts)));
 }
 

@@ -57,6 +57,24 @@ describe("resolving (办结) with an after photo", () => {
     expect(news?.entry.message.attachments?.map((a) => a.fileRef)).toEqual(["after.jpg"]);
   });
 
+  it("keeps saying the typed limit after a photo, while the words are still to come", async () => {
+    const id = await takenBy(people.worker.id);
+    await press(people.worker.id, `res:${id}`);
+
+    await h.send(people.worker.id, { type: "photo", fileRef: "after.jpg" });
+
+    expect(h.last(people.worker.id)?.entry.message.inputMax).toBe(500);
+  });
+
+  it("keeps saying the typed limit when an answer is refused", async () => {
+    const id = await takenBy(people.worker.id);
+    await press(people.worker.id, `res:${id}`);
+
+    await say(people.worker.id, "长".repeat(501));
+
+    expect(h.last(people.worker.id)?.entry.message.inputMax).toBe(500);
+  });
+
   it("asks for the typed limit with the question, so the page can show it before typing", async () => {
     const id = await takenBy(people.worker.id);
 
