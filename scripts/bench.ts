@@ -147,7 +147,8 @@ function submission(i: number) {
 }
 
 /** Opens a data folder another process filled, so this process's peak memory is the store's alone. */
-async function withLoadedStore<T>(records: number, work: (app: App) => Promise<T>): Promise<T> {
+/** A data folder another process filled with this many requests; removed when `work` is done. */
+async function withPreparedFolder<T>(records: number, work: (dir: string) => Promise<T>): Promise<T> {
   const dir = await mkdtemp(join(tmpdir(), "shangliang-bench-"));
   try {
     await run(process.execPath, [
@@ -158,15 +159,32 @@ async function withLoadedStore<T>(records: number, work: (app: App) => Promise<T
       String(records),
       dir,
     ]);
+    return await work(dir);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function withLoadedStore<T>(records: number, work: (app: App) => Promise<T>): Promise<T> {
+  return withPreparedFolder(records, async (dir) => {
     const app = await appOn(dir);
     try {
       return await work(app);
     } finally {
       await app.close();
     }
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+  });
+}
+
+/** Milliseconds from opening a data folder with this many requests to the app being ready: a restart's downtime. */
+async function openTime(records: number): Promise<number> {
+  return withPreparedFolder(records, async (dir) => {
+    const started = performance.now();
+    const app = await appOn(dir);
+    const opened = performance.now() - started;
+    await app.close();
+    return opened;
+  });
 }
 
 function median(values: number[]): number {
@@ -255,6 +273,7 @@ const SCENARIOS: Record<string, () => Promise<number>> = {
   submissions_per_s: throughput,
   write_ms_at_1k: () => writeLatency(1_000),
   write_ms_at_100k: () => writeLatency(100_000),
+  open_ms_at_100k: () => openTime(100_000),
   plain_lowdb_write_ms_at_1k: () => plainLowdbLatency(1_000),
   plain_lowdb_write_ms_at_100k: () => plainLowdbLatency(100_000),
   telegram_updates_per_s: () => telegramUpdates(20),
