@@ -12,7 +12,7 @@ import { defineText } from "../../src/app/text.js";
 import { commandMenus } from "../../src/channels/telegram/commands.js";
 import { FEATURES } from "../../src/features/index.js";
 import { openLowdbStore } from "../../src/store/lowdb/index.js";
-import { createTestApp } from "../support/app.js";
+import { createTestApp, inPrivateChat } from "../support/app.js";
 import { seedVillage } from "../support/village.js";
 
 // The shortest feature: a command, a button, a typed answer and a table, in this file alone.
@@ -93,14 +93,7 @@ afterEach(async () => {
 describe("a feature added with one registration line", () => {
   it("takes a command, a button press and a typed answer, and keeps the answer in its own table", async () => {
     const { villager } = await seedVillage(app);
-    const send = (eventId: string, input: Parameters<App["handle"]>[0] extends never ? never : object) =>
-      app.handle({
-        eventId,
-        channel: "local",
-        userId: villager.id,
-        chat: { kind: "private", chatId: villager.id },
-        input,
-      });
+    const send = inPrivateChat(app, villager.id);
 
     await send("1", { type: "command", command: "hello" });
     await send("2", { type: "button", data: "gn" });

@@ -1,5 +1,6 @@
 import { type App, createApp } from "../../src/app/create-app.js";
 import type { Feature } from "../../src/app/feature.js";
+import type { InboundInput } from "../../src/app/inbound.js";
 import type { Clock, OpenStore, Schedule } from "../../src/app/ports.js";
 import { type WorkingCalendar, workingCalendar } from "../../src/domain/calendar.js";
 import type { ChannelName } from "../../src/domain/model.js";
@@ -43,4 +44,16 @@ export function manualSchedule(): Schedule & {
     start: async () => undefined,
     stop: async () => undefined,
   };
+}
+
+/** What a member does in their private chat of the local channel, each event with the id given. */
+export function inPrivateChat(app: App, memberId: string) {
+  return (eventId: string, input: InboundInput) =>
+    app.handle({
+      eventId,
+      channel: "local",
+      userId: memberId,
+      chat: { kind: "private", chatId: memberId },
+      input,
+    });
 }

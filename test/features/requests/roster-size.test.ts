@@ -1,7 +1,7 @@
 import { expect, it } from "vitest";
 import type { OpenStore, Transaction } from "../../../src/app/ports.js";
 import { createMemoryStore } from "../../../src/store/memory.js";
-import { createTestApp } from "../../support/app.js";
+import { createTestApp, inPrivateChat } from "../../support/app.js";
 import { seedVillage } from "../../support/village.js";
 
 /** A store that notes every `find` and `all` a unit of work makes, as table/index. */
@@ -39,14 +39,7 @@ it("files a request without reading the village's whole roster, so a big village
   const reads: string[] = [];
   const app = await createTestApp({ openStore: notingStore(reads) });
   const { villager } = await seedVillage(app);
-  const press = (eventId: string, input: object) =>
-    app.handle({
-      eventId,
-      channel: "local",
-      userId: villager.id,
-      chat: { kind: "private", chatId: villager.id },
-      input,
-    });
+  const press = inPrivateChat(app, villager.id);
   await press("1", { type: "command", command: "request" });
   await press("2", { type: "button", data: "k:problem" });
   await press("3", { type: "button", data: "c:roads" });
