@@ -1,7 +1,7 @@
 import type { Attachment, GeoPoint } from "../domain/model.js";
 import type { Text } from "./text.js";
 
-export type { Text, TextParam } from "./text.js";
+export type { Text } from "./text.js";
 
 export interface Button {
   label: Text;

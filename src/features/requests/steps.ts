@@ -7,7 +7,7 @@ import {
   type StepSpec,
   settleStep,
 } from "../../app/feature.js";
-import { cancelRow } from "../../app/kernel.js";
+import { cancelRow, defineTextStep } from "../../app/kernel.js";
 import { message } from "../../app/messages.js";
 import { Attachment, MAX_NOTE_TEXT } from "../../domain/model.js";
 import { text } from "./i18n.js";
@@ -73,30 +73,23 @@ function attach(
 
 const RequestRef = z.object({ requestId: z.string() });
 
-export const mergeStep = defineStep({
+export const mergeStep = defineTextStep({
   name: "requests.merge",
   data: RequestRef,
-  accepts: ["text"],
   maxText: 32,
-  prompt: (_turn, data) => message([t("prompt.merge", { id: data.requestId })], [cancelRow()]),
-  async answer(turn, input, data) {
-    if (input.type !== "text") return turn.done();
-    const result = await mergeRequestIn(turn.unit, turn.actor, data.requestId, input.text);
-    return settleStep(turn, result, why, ["no_such_request", "same_request", "target_closed"]);
-  },
+  question: (data) => t("prompt.merge", { id: data.requestId }),
+  answer: (turn, typed, data) => mergeRequestIn(turn.unit, turn.actor, data.requestId, typed),
+  why,
+  retryOn: ["no_such_request", "same_request", "target_closed"],
 });
 
 /** Why a 不满意: the reason reopens the request. */
-export const rateReasonStep = defineStep({
+export const rateReasonStep = defineTextStep({
   name: "requests.rate_reason",
   data: RequestRef,
-  accepts: ["text"],
   maxText: MAX_NOTE_TEXT,
-  prompt: (_turn, data) =>
-    message([t("prompt.rate_reason", { id: data.requestId, max: MAX_NOTE_TEXT })], [cancelRow()]),
-  async answer(turn, input, data) {
-    if (input.type !== "text") return turn.done();
-    const result = await rateRequestIn(turn.unit, turn.actor, data.requestId, "not_satisfied", input.text);
-    return settleStep(turn, result, why, ["reason_required", "text_too_long"]);
-  },
+  question: (data) => t("prompt.rate_reason", { id: data.requestId, max: MAX_NOTE_TEXT }),
+  answer: (turn, typed, data) => rateRequestIn(turn.unit, turn.actor, data.requestId, "not_satisfied", typed),
+  why,
+  retryOn: ["reason_required", "text_too_long"],
 });

@@ -191,7 +191,7 @@ function cardButtons(request: ServiceRequest, viewer: Member, village: Village):
 }
 
 /** Where to go from a card: one's own requests, the work list for workers, the main menu. */
-export function navigation(viewer: Member): Button[] {
+function navigation(viewer: Member): Button[] {
   const row: Button[] = [
     isWorker(viewer) ? workList.button(t("action.work"), {}) : myRequests.button(t("action.my"), { page: 0 }),
   ];

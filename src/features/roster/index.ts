@@ -7,7 +7,7 @@ import {
   type StepSpec,
   settleStep,
 } from "../../app/feature.js";
-import { cancelRow } from "../../app/kernel.js";
+import { cancelRow, defineTextStep } from "../../app/kernel.js";
 import { message } from "../../app/messages.js";
 import { MAX_PERSON_NAME } from "../../domain/names.js";
 import { canManageRoster } from "../../domain/permissions.js";
@@ -55,59 +55,44 @@ const { t, why } = text;
 const Target = z.object({ id: z.string() });
 const Nothing = z.object({});
 
-const renameMemberStep = defineStep({
+const renameMemberStep = defineTextStep({
   name: "roster.rename_member",
   data: Target,
-  accepts: ["text"],
   maxText: MAX_PERSON_NAME,
-  prompt: () => message([t("prompt.member_rename", { max: MAX_PERSON_NAME })], [cancelRow()]),
-  async answer(turn, input, { id }) {
-    if (input.type !== "text") return turn.done();
-    return settleStep(turn, await renameMemberIn(turn.unit, turn.actor, id, input.text), why, [
-      "name_invalid",
-    ]);
-  },
+  question: () => t("prompt.member_rename", { max: MAX_PERSON_NAME }),
+  answer: (turn, typed, { id }) => renameMemberIn(turn.unit, turn.actor, id, typed),
+  why,
+  retryOn: ["name_invalid"],
 });
 
-const renameHouseholdStep = defineStep({
+const renameHouseholdStep = defineTextStep({
   name: "roster.rename_household",
   data: Target,
-  accepts: ["text"],
   maxText: MAX_PERSON_NAME,
-  prompt: () => message([t("prompt.household_rename", { max: MAX_PERSON_NAME })], [cancelRow()]),
-  async answer(turn, input, { id }) {
-    if (input.type !== "text") return turn.done();
-    return settleStep(turn, await renameHouseholdIn(turn.unit, turn.actor, id, input.text), why, [
-      "name_invalid",
-    ]);
-  },
+  question: () => t("prompt.household_rename", { max: MAX_PERSON_NAME }),
+  answer: (turn, typed, { id }) => renameHouseholdIn(turn.unit, turn.actor, id, typed),
+  why,
+  retryOn: ["name_invalid"],
 });
 
-const addMemberStep = defineStep({
+const addMemberStep = defineTextStep({
   name: "roster.add_member",
   data: Nothing,
-  accepts: ["text"],
   maxText: 200,
-  prompt: () => message([t("prompt.add_member")], [cancelRow()]),
-  async answer(turn, input) {
-    if (input.type !== "text") return turn.done();
-    return settleStep(turn, await addMemberIn(turn.unit, turn.actor, input.text), why, ["bad_member_line"]);
-  },
+  question: () => t("prompt.add_member"),
+  answer: (turn, line) => addMemberIn(turn.unit, turn.actor, line),
+  why,
+  retryOn: ["bad_member_line"],
 });
 
-const addHouseholdStep = defineStep({
+const addHouseholdStep = defineTextStep({
   name: "roster.add_household",
   data: Nothing,
-  accepts: ["text"],
   maxText: MAX_PERSON_NAME,
-  prompt: () => message([t("prompt.add_household", { max: MAX_PERSON_NAME })], [cancelRow()]),
-  async answer(turn, input) {
-    if (input.type !== "text") return turn.done();
-    return settleStep(turn, await addHouseholdIn(turn.unit, turn.actor, input.text), why, [
-      "name_invalid",
-      "household_exists",
-    ]);
-  },
+  question: () => t("prompt.add_household", { max: MAX_PERSON_NAME }),
+  answer: (turn, typed) => addHouseholdIn(turn.unit, turn.actor, typed),
+  why,
+  retryOn: ["name_invalid", "household_exists"],
 });
 
 const importStep = defineStep({

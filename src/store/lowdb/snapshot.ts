@@ -19,19 +19,23 @@ export async function loadFiles(layout: Layout, tables: Tables): Promise<string[
   let legacyCounters = false;
   for (const file of await tableFiles(layout.root)) {
     const path = layout.file(file);
-    const data = await readDataFile(path, TableFile.and(LegacyCounters));
+    const data = await readDataFile(path, TableFile);
     if (data === undefined) continue;
     read.push(path);
+    const legacy = "counters" in data || "requestSeqs" in data ? LegacyCounters.safeParse(data) : undefined;
+    if (legacy?.success === false) throw new CorruptDataFileError(path, "its counters are not valid");
     for (const [name, list] of Object.entries(data)) {
       if (name === "schemaVersion" || name === "counters" || name === "requestSeqs") continue;
       if (!tables.hasTable(name))
         throw new CorruptDataFileError(path, `it holds "${name}", which no table of this version is called`);
       loadRecords(tables, tables.state(name).table, layout, file, list);
     }
-    for (const [key, n] of Object.entries(data.counters ?? {})) tables.apply({ t: "counter", key, n });
-    for (const seq of data.requestSeqs ?? [])
+    if (legacy?.success !== true) continue;
+    // Counters kept in directory.json before counters.json existed.
+    for (const [key, n] of Object.entries(legacy.data.counters ?? {})) tables.apply({ t: "counter", key, n });
+    for (const seq of legacy.data.requestSeqs ?? [])
       tables.apply({ t: "counter", key: `seq:${seq.villageId}:${seq.year}`, n: seq.n });
-    if (data.counters !== undefined || data.requestSeqs !== undefined) legacyCounters = true;
+    legacyCounters = true;
   }
   const counters = await readDataFile(layout.counters, CountersFile);
   for (const [key, n] of Object.entries(counters?.counters ?? {})) tables.apply({ t: "counter", key, n });
