@@ -148,15 +148,32 @@ export class TableState {
     return this.entries.get(key)?.[0];
   }
 
+  /** The file a record goes in and the values it is found under, per index. */
+  describe(record: unknown): { file: string; values: IndexValue[] } {
+    return {
+      file: this.table.file(record),
+      values: Object.values(this.table.indexes).map((of) => of(record)),
+    };
+  }
+
   /**
    * Records the key under its file and index values; returns the file it was in before. A value the record
    * keeps keeps its place, so lists stay in the order records were first stored.
    */
   index(key: string, record: unknown): { file: string; previous: string | undefined } {
+    const { file, values } = this.describe(record);
+    return this.restore(key, file, values);
+  }
+
+  /** `index` with the file and values already worked out (read from a keys file). */
+  restore(
+    key: string,
+    fileName: string,
+    indexed: readonly IndexValue[],
+  ): { file: string; previous: string | undefined } {
     const before = this.entries.get(key);
-    const file = this.shared(this.table.file(record));
-    const values = Object.values(this.table.indexes).map((of): IndexValue => {
-      const value = of(record);
+    const file = this.shared(fileName);
+    const values = indexed.map((value): IndexValue => {
       if (value === undefined) return undefined;
       return typeof value === "string" ? this.shared(value) : value.map((one) => this.shared(one));
     });
@@ -194,6 +211,20 @@ export class TableState {
     this.strings.set(text, text);
     return text;
   }
+}
+
+/** The id counter and the sequence a record's key and number must stay below. */
+export function countersOf(table: AnyTable, record: unknown): [name: string, n: number][] {
+  const counters: [string, number][] = [];
+  const ids = table.ids;
+  if (ids !== undefined) {
+    const key = table.key(record);
+    const n = key.startsWith(ids.prefix) ? Number(key.slice(ids.prefix.length)) : Number.NaN;
+    if (Number.isSafeInteger(n) && n > 0) counters.push([ids.counter, n]);
+  }
+  const sequence = table.sequence?.(record);
+  if (sequence !== undefined) counters.push([sequence.name, sequence.n]);
+  return counters;
 }
 
 export interface Limits {
@@ -253,6 +284,11 @@ export class Tables {
     return dirty;
   }
 
+  /** Writes a file of resident tables at the next checkpoint (one it holds records it should not). */
+  rewriteFile(file: string): void {
+    this.dirty.files.add(file);
+  }
+
   /** Counters read from somewhere that will not be written again (the previous layout): write them anew. */
   countersMoved(): void {
     this.dirty.counters = true;
@@ -293,7 +329,7 @@ export class Tables {
   indexDocument(table: AnyTable, record: unknown): void {
     const state = this.state(table);
     state.index(table.key(record), record);
-    this.raiseFrom(table, record);
+    for (const [name, n] of countersOf(table, record)) this.raise(name, n);
   }
 
   private put(state: TableState, record: unknown): void {
@@ -323,14 +359,7 @@ export class Tables {
 
   /** Keeps id counters and sequences past every stored record, so a number is never handed out twice. */
   private raiseFrom(table: AnyTable, record: unknown): void {
-    const ids = table.ids;
-    if (ids !== undefined) {
-      const key = table.key(record);
-      const n = key.startsWith(ids.prefix) ? Number(key.slice(ids.prefix.length)) : Number.NaN;
-      if (Number.isSafeInteger(n) && n > 0) this.raise(ids.counter, n);
-    }
-    const sequence = table.sequence?.(record);
-    if (sequence !== undefined) this.raise(sequence.name, sequence.n);
+    for (const [name, n] of countersOf(table, record)) this.raise(name, n);
   }
 
   private markProcessed(key: string): void {

@@ -1,7 +1,8 @@
+import { crc32 } from "node:zlib";
 import type { AnyTable } from "../../app/tables.js";
 import type { Documents } from "../tables.js";
 import { CorruptDataFileError } from "./errors.js";
-import { readDataFile } from "./files.js";
+import { parseData, parseJson, type Written } from "./files.js";
 import type { Layout } from "./layout.js";
 import { TableFile } from "./schema.js";
 
@@ -12,6 +13,16 @@ interface Pending {
   changes: Map<string, unknown>;
 }
 
+/** A file of a table that is not resident, ready to be written with its keys file. */
+export interface TakenFile {
+  file: string;
+  table: AnyTable;
+  records: unknown[];
+  data: TableFile;
+  /** The size and checksum of the file on disk now; undefined when there is none. */
+  previous: Written | undefined;
+}
+
 const DELETED = null;
 
 /**
@@ -19,12 +30,18 @@ const DELETED = null;
  * Committed puts wait in `pending` (by file) until a checkpoint folds them into the file's records and
  * writes it; read files are cached, least recently used out. A file with pending changes or a write in
  * flight stays cached, so its cached copy is always current.
+ *
+ * The store knows each file's size and checksum (from its keys file, checked at open, or from writing it),
+ * and a file read later that does not match them is refused as corrupt.
  */
 export class DocumentFiles implements Documents {
   private readonly pending = new Map<string, Pending>();
   private readonly cache = new Map<string, Records>();
   private readonly loading = new Map<string, Promise<Records>>();
   private readonly writing = new Set<string>();
+  private readonly known = new Map<string, Written>();
+  /** Files read without a keys file, to be written again with one (a few per checkpoint). */
+  private readonly rewrites = new Map<string, AnyTable>();
 
   constructor(
     private readonly layout: Layout,
@@ -48,6 +65,25 @@ export class DocumentFiles implements Documents {
     this.changesOf(table, file).set(key, DELETED);
   }
 
+  /** The file on disk has this size and checksum (checked at open, or just written). */
+  know(file: string, written: Written): void {
+    this.known.set(file, written);
+  }
+
+  /** Writes the file again at a checkpoint even if nothing in it changes (to give it a keys file). */
+  rewrite(table: AnyTable, file: string): void {
+    this.rewrites.set(file, table);
+  }
+
+  /** Turns up to `count` files waiting to be written again into pending files. */
+  queueRewrites(count: number): void {
+    for (const [file, table] of this.rewrites) {
+      if (count-- <= 0) return;
+      this.rewrites.delete(file);
+      this.changesOf(table, file);
+    }
+  }
+
   /** Loads every file that has pending changes, so that `take` can run without waiting. */
   async prepare(): Promise<void> {
     for (;;) {
@@ -57,9 +93,20 @@ export class DocumentFiles implements Documents {
     }
   }
 
+  /** Whether every file with pending changes is loaded, so that `take` can run now. */
+  get prepared(): boolean {
+    for (const file of this.pending.keys()) if (!this.cache.has(file)) return false;
+    return true;
+  }
+
+  /** Whether files still wait to be written again. */
+  get rewritesLeft(): boolean {
+    return this.rewrites.size > 0;
+  }
+
   /** Folds pending changes into their cached files and returns the files to write. Call after `prepare`. */
-  take(): { file: string; data: TableFile }[] {
-    const files: { file: string; data: TableFile }[] = [];
+  take(): TakenFile[] {
+    const files: TakenFile[] = [];
     for (const [file, { table, changes }] of this.pending) {
       const records = this.cache.get(file);
       if (records === undefined) throw new Error(`File ${file} was not prepared.`);
@@ -68,15 +115,25 @@ export class DocumentFiles implements Documents {
         else records.set(key, record);
       }
       this.writing.add(file);
-      files.push({ file, data: { schemaVersion: 1, [table.name]: [...records.values()] } });
+      const list = [...records.values()];
+      files.push({
+        file,
+        table,
+        records: list,
+        data: { schemaVersion: 1, [table.name]: list },
+        previous: this.known.get(file),
+      });
     }
     this.pending.clear();
     return files;
   }
 
-  /** The files `take` returned are on disk. */
-  written(files: readonly string[]): void {
-    for (const file of files) this.writing.delete(file);
+  /** The files `take` returned are on disk, as written. */
+  written(files: readonly { file: string; written: Written }[]): void {
+    for (const { file, written } of files) {
+      this.writing.delete(file);
+      this.known.set(file, written);
+    }
     this.evict();
   }
 
@@ -108,8 +165,17 @@ export class DocumentFiles implements Documents {
 
   private async load(table: AnyTable, file: string): Promise<Records> {
     const path = this.layout.file(file);
-    const data = await readDataFile(path, TableFile);
-    const list = data?.[table.name] ?? [];
+    const bytes = await this.layout.files.read(path);
+    const known = this.known.get(file);
+    let list: unknown[] = [];
+    if (bytes !== undefined) {
+      if (known !== undefined && (bytes.length !== known.size || crc32(bytes) !== known.crc))
+        throw new CorruptDataFileError(path, "it changed on disk since the store checked it");
+      const data = parseData(path, parseJson(path, bytes), TableFile);
+      list = (data[table.name] as unknown[] | undefined) ?? [];
+    } else if (known !== undefined) {
+      throw new CorruptDataFileError(path, "it is gone");
+    }
     const parsed = table.schema.array().safeParse(list);
     if (!parsed.success) throw new CorruptDataFileError(path, `its ${table.name} are not valid`);
     const records: Records = new Map(parsed.data.map((record) => [table.key(record), record]));

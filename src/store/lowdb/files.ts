@@ -1,58 +1,182 @@
-import { mkdir, open, stat } from "node:fs/promises";
-import { dirname } from "node:path";
-import { Low } from "lowdb";
-import { JSONFile } from "lowdb/node";
+import {
+  type FileHandle,
+  mkdir,
+  open,
+  readdir,
+  readFile,
+  rename,
+  rm,
+  stat,
+  writeFile,
+} from "node:fs/promises";
+import { basename, dirname, join } from "node:path";
+import { crc32 } from "node:zlib";
+import { type Adapter, Low } from "lowdb";
 import { type ZodType, z } from "zod";
 import { CorruptDataFileError } from "./errors.js";
+import { acquireLock, type Lock } from "./lock.js";
 
-const MISSING = Symbol("missing");
+/**
+ * Every file operation the lowdb adapter makes, so that tests can run it on a file layer that records writes,
+ * renames and syncs and "pulls the plug" between any two of them.
+ */
+export interface FileSystem {
+  /** The file's bytes; undefined when it does not exist. */
+  read(path: string): Promise<Buffer | undefined>;
+  /** Creates or truncates the file and writes `text`; nothing is synced. */
+  write(path: string, text: string): Promise<void>;
+  rename(from: string, to: string): Promise<void>;
+  /** Removes a file; nothing happens when it does not exist. */
+  remove(path: string): Promise<void>;
+  /** fsync of a file, or of a directory (which makes the names created, renamed or removed in it durable). */
+  sync(path: string): Promise<void>;
+  /** Creates a directory and its parents. */
+  makeDirectory(path: string): Promise<void>;
+  /** The entries of a directory; undefined when it does not exist. */
+  list(path: string): Promise<{ name: string; directory: boolean }[] | undefined>;
+  size(path: string): Promise<number | undefined>;
+  /** Opens a file for appending, creating it when missing. */
+  openAppend(path: string): Promise<AppendFile>;
+  /** Takes the data directory for this process (its lock file is `path`). */
+  lock(path: string): Promise<Lock>;
+}
+
+export interface AppendFile {
+  append(text: string): Promise<void>;
+  /** fdatasync: the appended bytes survive a power loss once this resolves. */
+  datasync(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** The machine's own file system. */
+export const nodeFileSystem: FileSystem = {
+  async read(path) {
+    try {
+      return await readFile(path);
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      throw error;
+    }
+  },
+  write: (path, text) => writeFile(path, text, "utf8"),
+  rename: (from, to) => rename(from, to),
+  remove: (path) => rm(path, { force: true }),
+  async sync(path) {
+    const handle = await open(path, "r");
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  },
+  async makeDirectory(path) {
+    await mkdir(path, { recursive: true });
+  },
+  async list(path) {
+    try {
+      const entries = await readdir(path, { withFileTypes: true });
+      return entries.map((entry) => ({ name: entry.name, directory: entry.isDirectory() }));
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      throw error;
+    }
+  },
+  async size(path) {
+    try {
+      return (await stat(path)).size;
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      throw error;
+    }
+  },
+  async openAppend(path) {
+    const handle: FileHandle = await open(path, "a");
+    return {
+      append: (text) => handle.appendFile(text),
+      datasync: () => handle.datasync(),
+      close: () => handle.close(),
+    };
+  },
+  lock: (path) => acquireLock(path),
+};
+
+/** A file as written: its size and CRC-32, to check it against later. */
+export interface Written {
+  size: number;
+  crc: number;
+}
+
+/** A CRC-32 of a text as 8 hex digits: the checksum journal lines and keys files start with. */
+export function checksum(text: string): string {
+  return crc32(text).toString(16).padStart(8, "0");
+}
+
+/**
+ * Writes a file so that it survives a power loss: the new contents go to a temp file, which is fsynced
+ * before it is renamed over the old one. The caller syncs the directory, which makes the rename durable.
+ */
+export async function writeDurably(files: FileSystem, path: string, text: string): Promise<void> {
+  const temp = join(dirname(path), `.${basename(path)}.tmp`);
+  await files.makeDirectory(dirname(path));
+  await files.write(temp, text);
+  await files.sync(temp);
+  await files.rename(temp, path);
+}
+
+/**
+ * lowdb's adapter for one data file, written with `writeDurably`: lowdb's own JSONFile renames without an
+ * fsync, so a crash soon after can leave an empty file under the old name.
+ */
+class DurableJsonFile implements Adapter<unknown> {
+  constructor(
+    private readonly files: FileSystem,
+    private readonly path: string,
+  ) {}
+
+  async read(): Promise<unknown> {
+    const bytes = await this.files.read(this.path);
+    return bytes === undefined ? null : parseJson(this.path, bytes);
+  }
+
+  async write(data: unknown): Promise<void> {
+    await writeDurably(this.files, this.path, JSON.stringify(data, null, 2));
+  }
+}
 
 /** Reads and validates one data file; undefined when it does not exist. Never writes. */
-export async function readDataFile<T>(path: string, schema: ZodType<T>): Promise<T | undefined> {
-  if (!(await exists(path))) return undefined;
-  const db = new Low<unknown>(new JSONFile<unknown>(path), MISSING);
+export async function readDataFile<T>(
+  files: FileSystem,
+  path: string,
+  schema: ZodType<T>,
+): Promise<T | undefined> {
+  const db = new Low<unknown>(new DurableJsonFile(files, path), null);
+  await db.read();
+  if (db.data === null) return undefined;
+  return parseData(path, db.data, schema);
+}
+
+/** A data file's bytes as JSON; a file that is not JSON, or holds `null`, is corrupt. */
+export function parseJson(path: string, bytes: Buffer): unknown {
+  let data: unknown;
   try {
-    await db.read();
+    data = JSON.parse(bytes.toString("utf8"));
   } catch (error) {
-    if (error instanceof SyntaxError)
-      throw new CorruptDataFileError(path, `not valid JSON: ${error.message}`);
-    throw error;
+    throw new CorruptDataFileError(path, `not valid JSON: ${(error as Error).message}`);
   }
-  if (db.data === MISSING) throw new CorruptDataFileError(path, "it holds no data");
-  const parsed = schema.safeParse(db.data);
+  if (typeof data !== "object" || data === null) throw new CorruptDataFileError(path, "it holds no data");
+  return data;
+}
+
+export function parseData<T>(path: string, data: unknown, schema: ZodType<T>): T {
+  const parsed = schema.safeParse(data);
   if (!parsed.success)
     throw new CorruptDataFileError(path, z.prettifyError(parsed.error).replaceAll("\n", " "));
   return parsed.data;
 }
 
-/**
- * Writes one data file through lowdb (temp file + rename, so a reader sees the old or the new file, never
- * half of one), then fsyncs it so the journal lines it reflects may be dropped.
- */
-export async function writeDataFile(path: string, data: unknown): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  await new Low<unknown>(new JSONFile<unknown>(path), data).write();
-  await fsync(path);
-}
-
-/** fsyncs a file or a directory (a directory, so that renames and new names in it are durable). */
-export async function fsync(path: string): Promise<void> {
-  const handle = await open(path, "r");
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
-
-export async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch (error) {
-    if (isNotFound(error)) return false;
-    throw error;
-  }
+/** Writes one data file through lowdb, durably; its directory still needs a sync for the rename. */
+export async function writeDataFile(files: FileSystem, path: string, data: unknown): Promise<void> {
+  await new Low<unknown>(new DurableJsonFile(files, path), data).write();
 }
 
 export function isNotFound(error: unknown): boolean {

@@ -4,30 +4,38 @@
  * A commit costs the same whatever the history: the unit's ops are appended as one line to a write-ahead
  * journal and fdatasync'd (group commit: one fdatasync covers every line queued behind the one in flight)
  * before the transaction resolves, so an acknowledged write survives kill -9 and power loss. The data files
- * are then checkpointed lazily, at most every 200 ms: only files whose records changed are rewritten
- * (through lowdb, i.e. temp file + rename, then fsync), and tables lay their records out in small files
- * (requests in buckets of 250 per village and year), so a write rewrites at most a few small files. Each checkpoint starts a new journal segment and deletes
- * the old one once the files reflecting it are on disk. At open: read and zod-parse every file (a corrupt
- * one stops the open with its path, and is never written), replay the journal (full-document puts,
- * idempotent; a torn last line is ignored), checkpoint.
+ * are then checkpointed lazily, at most every 200 ms: only files whose records changed are rewritten (temp
+ * file, fsync, rename, then the directory is synced), and tables lay their records out in small files
+ * (requests in buckets of 250 per village and year), so a write rewrites at most a few small files. Each
+ * checkpoint starts a new journal segment and deletes the old one once the files reflecting it are on disk.
  *
- * Memory: records of resident tables stay in memory; of the others (requests) only keys and index values
- * do, and their files are cached least-recently-used.
+ * At open: files of resident tables are read and zod-parsed; files of the others (requests) are not: their
+ * keys files (keys.ts) are, and each file is checked against the size and checksum written with it. A
+ * corrupt or missing file stops the open with its path, and is never written. Then the journal is replayed
+ * (full-document puts, idempotent; a torn last line is ignored) and a checkpoint runs.
+ *
+ * Memory: records of resident tables stay in memory; of the others only keys and index values do, and their
+ * files are cached least-recently-used.
  */
-import { mkdir, rm } from "node:fs/promises";
+import { dirname } from "node:path";
 import type { Clock } from "../../app/ports.js";
 import { systemClock } from "../../app/ports.js";
 import { type AnyTable, KERNEL_TABLES } from "../../app/tables.js";
 import { type Persistence, StagedStore } from "../staged.js";
 import { DEAD_LETTER_LIMIT, type Limits, type Op, PROCESSED_LIMIT, Tables } from "../tables.js";
 import { DocumentFiles } from "./documents.js";
+import { type FileSystem, nodeFileSystem } from "./files.js";
 import { Journal, journalLine, readJournal } from "./journal.js";
 import { Layout } from "./layout.js";
-import { acquireLock, type Lock } from "./lock.js";
+import type { Lock } from "./lock.js";
 import { Manifest } from "./manifest.js";
-import { loadFiles, writeChanges } from "./snapshot.js";
+import { loadFiles, replayKey, resolveConflicts, writeChanges } from "./snapshot.js";
 
 export { CorruptDataFileError, MissingDataFileError, StoreLockedError } from "./errors.js";
+export type { AppendFile, FileSystem } from "./files.js";
+
+/** Starts a timer; what it returns cancels it. */
+export type SetTimer = (run: () => void, delayMs: number) => () => void;
 
 export interface LowdbStoreOptions {
   /** The tables to keep; the kernel's when omitted. */
@@ -39,34 +47,41 @@ export interface LowdbStoreOptions {
   /** How many files of non-resident tables (request buckets) to keep parsed in memory. */
   cachedBuckets?: number;
   limits?: Partial<Limits>;
+  /** The file layer; the machine's own when omitted (tests pass one that simulates power loss). */
+  files?: FileSystem;
+  /** Starts the checkpoint timer; tests pass their own to decide when checkpoints run. */
+  setTimer?: SetTimer;
 }
 
 export type LowdbStore = StagedStore;
 
 export async function openLowdbStore(dir: string, options: LowdbStoreOptions = {}): Promise<LowdbStore> {
-  const layout = new Layout(dir);
-  await mkdir(dir, { recursive: true });
-  const lock = await acquireLock(layout.lock);
+  const layout = new Layout(dir, options.files ?? nodeFileSystem);
+  await makeDurableDirectory(layout.files, dir);
+  const lock = await layout.files.lock(layout.lock);
   try {
     const documents = new DocumentFiles(layout, options.cachedBuckets);
     const limits = { processed: PROCESSED_LIMIT, deadLetters: DEAD_LETTER_LIMIT, ...options.limits };
     const tables = new Tables(options.tables ?? KERNEL_TABLES, documents, limits);
     const manifest = await Manifest.open(layout);
-    manifest.note(await loadFiles(layout, tables));
-    const replay = await readJournal(layout, (name) =>
-      tables.hasTable(name) ? tables.state(name).table : undefined,
-    );
-    for (const ops of replay.units) for (const op of ops) tables.apply(op);
+    const loaded = await loadFiles(layout, tables, documents);
+    manifest.note(loaded.read);
+    const tableNamed = (name: string) => (tables.hasTable(name) ? tables.state(name).table : undefined);
+    const replay = await readJournal(layout, tableNamed);
+    const replayed = new Set<string>();
+    for (const ops of replay.units) {
+      for (const op of ops) {
+        tables.apply(op);
+        if (op.t === "put") replayed.add(replayKey(op.table, tables.state(op.table).table.key(op.v)));
+        if (op.t === "del") replayed.add(replayKey(op.table, op.key));
+      }
+    }
+    resolveConflicts(layout, tables, documents, loaded.conflicts, replayed);
     const journal = await Journal.create(layout, replay.next);
-    const persistence = new LowdbPersistence(
-      layout,
-      tables,
-      documents,
-      manifest,
-      journal,
-      lock,
-      options.checkpointDelayMs,
-    );
+    const persistence = new LowdbPersistence(layout, tables, documents, manifest, journal, lock, {
+      delayMs: options.checkpointDelayMs ?? 200,
+      setTimer: options.setTimer ?? nodeTimer,
+    });
     try {
       await persistence.checkpoint(replay.segments);
     } catch (error) {
@@ -80,8 +95,25 @@ export async function openLowdbStore(dir: string, options: LowdbStoreOptions = {
   }
 }
 
+/** Creates the data directory if need be, and makes its name durable in its parent, level by level. */
+async function makeDurableDirectory(files: FileSystem, dir: string): Promise<void> {
+  if ((await files.list(dir)) !== undefined) return;
+  const parent = dirname(dir);
+  if (parent !== dir) await makeDurableDirectory(files, parent);
+  await files.makeDirectory(dir);
+  await files.sync(parent);
+}
+
+/** Files read without a keys file that one checkpoint writes again with one, so no checkpoint runs long. */
+const REWRITES_PER_CHECKPOINT = 16;
+
+const nodeTimer: SetTimer = (run, delayMs) => {
+  const timer = setTimeout(run, delayMs).unref();
+  return () => clearTimeout(timer);
+};
+
 class LowdbPersistence implements Persistence {
-  private timer: NodeJS.Timeout | undefined;
+  private cancelTimer: (() => void) | undefined;
   private checkpoints: Promise<void> = Promise.resolve();
   private failure: unknown;
 
@@ -92,7 +124,7 @@ class LowdbPersistence implements Persistence {
     private readonly manifest: Manifest,
     private readonly journal: Journal,
     private readonly lock: Lock,
-    private readonly delayMs = 200,
+    private readonly timer: { delayMs: number; setTimer: SetTimer },
   ) {}
 
   check(ops: readonly Op[]): void {
@@ -104,11 +136,16 @@ class LowdbPersistence implements Persistence {
 
   record(ops: readonly Op[]): Promise<void> {
     const durable = this.journal.append(journalLine(ops));
-    this.timer ??= setTimeout(() => {
-      this.timer = undefined;
-      this.checkpoint().catch(() => undefined);
-    }, this.delayMs).unref();
+    this.soon();
     return durable;
+  }
+
+  /** Runs a checkpoint after the delay, unless one is already due. */
+  private soon(): void {
+    this.cancelTimer ??= this.timer.setTimer(() => {
+      this.cancelTimer = undefined;
+      this.checkpoint().catch(() => undefined);
+    }, this.timer.delayMs);
   }
 
   /**
@@ -118,13 +155,17 @@ class LowdbPersistence implements Persistence {
   checkpoint(replayed: readonly string[] = []): Promise<void> {
     const run = this.checkpoints.then(async () => {
       if (this.failure !== undefined) throw this.failure;
-      await this.documents.prepare();
+      this.documents.queueRewrites(REWRITES_PER_CHECKPOINT);
+      // Commits may add files while loading; the take below must find every pending file loaded.
+      do await this.documents.prepare();
+      while (!this.documents.prepared);
       // Synchronously, together: take the changes to write, and start a new segment for later commits.
       const [, closed] = await Promise.all([
         writeChanges(this.layout, this.tables, this.documents, this.manifest),
         this.journal.rotate(),
       ]);
-      await Promise.all([...replayed, closed].map((path) => rm(path, { force: true })));
+      for (const path of [...replayed, closed]) await this.layout.files.remove(path);
+      if (this.documents.rewritesLeft) this.soon();
     });
     this.checkpoints = run.catch((error: unknown) => {
       this.failure ??= error;
@@ -133,7 +174,8 @@ class LowdbPersistence implements Persistence {
   }
 
   async close(): Promise<void> {
-    clearTimeout(this.timer);
+    this.cancelTimer?.();
+    this.cancelTimer = undefined;
     try {
       await this.checkpoint();
     } finally {

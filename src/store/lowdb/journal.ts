@@ -1,9 +1,7 @@
-import { type FileHandle, open, readdir, readFile } from "node:fs/promises";
-import { crc32 } from "node:zlib";
 import type { AnyTable } from "../../app/tables.js";
 import type { Op } from "../tables.js";
 import { CorruptDataFileError } from "./errors.js";
-import { fsync } from "./files.js";
+import { type AppendFile, checksum } from "./files.js";
 import { type Layout, segmentNumbers } from "./layout.js";
 import { JournalLine } from "./schema.js";
 
@@ -37,7 +35,7 @@ export class Journal {
   private constructor(
     private readonly layout: Layout,
     private segment: number,
-    private handle: FileHandle,
+    private handle: AppendFile,
   ) {}
 
   static async create(layout: Layout, segment: number): Promise<Journal> {
@@ -85,7 +83,7 @@ export class Journal {
       const end = this.items.findIndex((item) => !("text" in item));
       const batch = this.items.splice(0, end < 0 ? this.items.length : end) as Line[];
       await this.settle(batch, async () => {
-        await this.handle.appendFile(batch.map((line) => line.text).join(""));
+        await this.handle.append(batch.map((line) => line.text).join(""));
         await this.handle.datasync();
         this.stats.lines += batch.length;
         this.stats.syncs += 1;
@@ -113,9 +111,9 @@ export class Journal {
   }
 }
 
-async function openSegment(layout: Layout, segment: number): Promise<FileHandle> {
-  const handle = await open(layout.segment(segment), "a");
-  await fsync(layout.root);
+async function openSegment(layout: Layout, segment: number): Promise<AppendFile> {
+  const handle = await layout.files.openAppend(layout.segment(segment));
+  await layout.files.sync(layout.root);
   return handle;
 }
 
@@ -135,11 +133,12 @@ export async function readJournal(
   layout: Layout,
   tableNamed: (name: string) => AnyTable | undefined,
 ): Promise<Replay> {
-  const numbers = segmentNumbers(await readdir(layout.root));
+  const entries = (await layout.files.list(layout.root)) ?? [];
+  const numbers = segmentNumbers(entries.map((entry) => entry.name));
   const segments = numbers.map((n) => layout.segment(n));
   const units: Op[][] = [];
   for (const [at, path] of segments.entries()) {
-    const lines = (await readFile(path, "utf8")).split("\n");
+    const lines = ((await layout.files.read(path))?.toString("utf8") ?? "").split("\n");
     lines.pop();
     const last = at === segments.length - 1 ? lines.length - 1 : -1;
     for (const [index, line] of lines.entries()) {
@@ -155,10 +154,6 @@ export async function readJournal(
 export function journalLine(ops: readonly Op[]): string {
   const json = JSON.stringify({ v: 1, ops });
   return `${checksum(json)} ${json}\n`;
-}
-
-function checksum(json: string): string {
-  return crc32(json).toString(16).padStart(8, "0");
 }
 
 const CHECKED = /^([0-9a-f]{8}) /;

@@ -1,4 +1,5 @@
 import { join } from "node:path";
+import { type FileSystem, nodeFileSystem } from "./files.js";
 
 const SAFE_SEGMENT = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$/;
 const SEGMENT = /^journal\.(\d{1,15})\.jsonl$/;
@@ -28,7 +29,11 @@ export const NOT_TABLE_FILES: ReadonlySet<string> = new Set([
  *   manifest.json                            every file above the store has written (a missing one stops start-up)
  */
 export class Layout {
-  constructor(readonly root: string) {}
+  constructor(
+    readonly root: string,
+    /** The file layer every read and write goes through. */
+    readonly files: FileSystem = nodeFileSystem,
+  ) {}
 
   get lock(): string {
     return join(this.root, "LOCK");

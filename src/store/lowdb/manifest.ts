@@ -1,7 +1,7 @@
 import { relative, sep } from "node:path";
 import { z } from "zod";
 import { MissingDataFileError } from "./errors.js";
-import { exists, fsync, readDataFile, writeDataFile } from "./files.js";
+import { readDataFile, writeDataFile } from "./files.js";
 import type { Layout } from "./layout.js";
 
 export const ManifestFile = z.object({ schemaVersion: z.literal(1), files: z.array(z.string()) });
@@ -23,14 +23,19 @@ export class Manifest {
 
   /** Reads the manifest and checks every file it lists is there. A directory from before manifests has none. */
   static async open(layout: Layout): Promise<Manifest> {
-    const file = await readDataFile(layout.manifest, ManifestFile);
+    const file = await readDataFile(layout.files, layout.manifest, ManifestFile);
     if (file === undefined) {
-      if (await exists(layout.counters)) throw new MissingDataFileError(layout.manifest);
-      return new Manifest(layout, new Set());
+      if ((await layout.files.size(layout.counters)) !== undefined)
+        throw new MissingDataFileError(layout.manifest);
+      // Written before any other file, so that a data folder with counters.json always has one.
+      const manifest = new Manifest(layout, new Set());
+      manifest.changed = true;
+      await manifest.save();
+      return manifest;
     }
     for (const name of file.files) {
       const path = layout.absolute(name);
-      if (!(await exists(path))) throw new MissingDataFileError(path);
+      if ((await layout.files.size(path)) === undefined) throw new MissingDataFileError(path);
     }
     return new Manifest(layout, new Set(file.files));
   }
@@ -49,10 +54,10 @@ export class Manifest {
   async save(): Promise<void> {
     if (!this.changed) return;
     this.changed = false;
-    await writeDataFile(this.layout.manifest, {
+    await writeDataFile(this.layout.files, this.layout.manifest, {
       schemaVersion: 1,
       files: [...this.files].sort(),
     } satisfies ManifestFile);
-    await fsync(this.layout.root);
+    await this.layout.files.sync(this.layout.root);
   }
 }

@@ -1,50 +1,73 @@
-import { readdir } from "node:fs/promises";
-import { dirname, join, relative, sep } from "node:path";
+import { dirname, join } from "node:path";
+import { crc32 } from "node:zlib";
 import { z } from "zod";
 import type { AnyTable } from "../../app/tables.js";
-import { OUTBOX_COUNTER, type Tables } from "../tables.js";
-import type { DocumentFiles } from "./documents.js";
-import { CorruptDataFileError } from "./errors.js";
-import { fsync, isNotFound, readDataFile, writeDataFile } from "./files.js";
+import { countersOf, OUTBOX_COUNTER, type Tables } from "../tables.js";
+import type { DocumentFiles, TakenFile } from "./documents.js";
+import { CorruptDataFileError, MissingDataFileError } from "./errors.js";
+import { parseData, parseJson, readDataFile, type Written, writeDataFile, writeDurably } from "./files.js";
+import { type IndexValues, type KeysFile, keysFileOf, keysText, readKeys, valuesAt } from "./keys.js";
 import { type Layout, NOT_TABLE_FILES } from "./layout.js";
 import type { Manifest } from "./manifest.js";
 import { CountersFile, LegacyCounters, OutboxFile, ProcessedFile, TableFile } from "./schema.js";
 
+/** A key found in two files, as a crash while a record moved between files can leave it. */
+export interface Conflict {
+  table: AnyTable;
+  key: string;
+  files: string[];
+}
+
+export interface Loaded {
+  /** Paths of the data files read. */
+  read: string[];
+  conflicts: Conflict[];
+}
+
+/** Data files checked at once while opening: enough to keep the disk busy, few enough to bound memory. */
+const CONCURRENT_READS = 16;
+
 /**
- * Reads every data file into `tables` (files of non-resident tables only into the indexes) and returns the
- * paths it read. Leaves `tables` clean.
+ * Reads every data file into `tables` and returns the paths it read. Files of resident tables are parsed;
+ * of the others only the keys files are, and each data file is checked against the size and checksum its
+ * keys file holds. A data file without a good keys file is parsed, and gets one at the next checkpoint.
+ * Leaves `tables` clean.
  */
-export async function loadFiles(layout: Layout, tables: Tables): Promise<string[]> {
-  const read: string[] = [];
+export async function loadFiles(layout: Layout, tables: Tables, documents: DocumentFiles): Promise<Loaded> {
+  const loaded: Loaded = { read: [], conflicts: [] };
+  const { data, keys } = await dataFiles(layout);
   let legacyCounters = false;
-  for (const file of await tableFiles(layout.root)) {
-    const path = layout.file(file);
-    const data = await readDataFile(path, TableFile);
-    if (data === undefined) continue;
-    read.push(path);
-    const legacy = "counters" in data || "requestSeqs" in data ? LegacyCounters.safeParse(data) : undefined;
-    if (legacy?.success === false) throw new CorruptDataFileError(path, "its counters are not valid");
-    for (const [name, list] of Object.entries(data)) {
-      if (name === "schemaVersion" || name === "counters" || name === "requestSeqs") continue;
-      if (!tables.hasTable(name))
-        throw new CorruptDataFileError(path, `it holds "${name}", which no table of this version is called`);
-      loadRecords(tables, tables.state(name).table, layout, file, list);
+  for (let start = 0; start < data.length; start += CONCURRENT_READS) {
+    const batch = data.slice(start, start + CONCURRENT_READS);
+    const checked = await Promise.all(
+      batch.map((file) =>
+        keys.has(keysFileOf(file)) ? checkAgainstKeys(layout, tables, file) : Promise.resolve(undefined),
+      ),
+    );
+    for (const [at, file] of batch.entries()) {
+      const path = layout.file(file);
+      loaded.read.push(path);
+      const fromKeys = checked[at];
+      if (fromKeys !== undefined) {
+        restoreKeys(tables, documents, file, fromKeys, loaded.conflicts);
+        continue;
+      }
+      if (await loadDataFile(layout, tables, documents, file, loaded.conflicts)) legacyCounters = true;
     }
-    if (legacy?.success !== true) continue;
-    // Counters kept in directory.json before counters.json existed.
-    for (const [key, n] of Object.entries(legacy.data.counters ?? {})) tables.apply({ t: "counter", key, n });
-    for (const seq of legacy.data.requestSeqs ?? [])
-      tables.apply({ t: "counter", key: `seq:${seq.villageId}:${seq.year}`, n: seq.n });
-    legacyCounters = true;
   }
-  const counters = await readDataFile(layout.counters, CountersFile);
+  for (const name of keys) {
+    const file = `${name.slice(0, -".keys".length)}.json`;
+    if (data.includes(file)) continue;
+    await restoreOrphanKeys(layout, tables, documents, file, loaded.conflicts);
+  }
+  const counters = await readDataFile(layout.files, layout.counters, CountersFile);
   for (const [key, n] of Object.entries(counters?.counters ?? {})) tables.apply({ t: "counter", key, n });
-  const processed = await readDataFile(layout.processed, ProcessedFile);
+  const processed = await readDataFile(layout.files, layout.processed, ProcessedFile);
   for (const key of processed?.keys ?? []) tables.apply({ t: "processed", key });
-  const outbox = await readDataFile(layout.outbox, OutboxFile);
-  if (counters !== undefined) read.push(layout.counters);
-  if (processed !== undefined) read.push(layout.processed);
-  if (outbox !== undefined) read.push(layout.outbox);
+  const outbox = await readDataFile(layout.files, layout.outbox, OutboxFile);
+  if (counters !== undefined) loaded.read.push(layout.counters);
+  if (processed !== undefined) loaded.read.push(layout.processed);
+  if (outbox !== undefined) loaded.read.push(layout.outbox);
   if (outbox !== undefined) {
     tables.apply({ t: "counter", key: OUTBOX_COUNTER, n: outbox.lastId });
     const pending = outbox.pending.sort((a, b) => a.id.localeCompare(b.id));
@@ -54,51 +77,189 @@ export async function loadFiles(layout: Layout, tables: Tables): Promise<string[
   tables.takeDirty();
   // The next checkpoint rewrites directory.json without them, so counters.json must hold them first.
   if (legacyCounters) tables.countersMoved();
-  return read;
+  return loaded;
 }
 
-function loadRecords(tables: Tables, table: AnyTable, layout: Layout, file: string, list: unknown): void {
+interface FromKeys {
+  table: AnyTable;
+  keys: KeysFile;
+  /** The data file as it is on disk; undefined when it was never written. */
+  onDisk: Written | undefined;
+}
+
+/**
+ * The keys file of a data file, when it can be trusted and the data file matches it (or the file it
+ * replaced, when a crash came between the two writes); undefined when the data file must be parsed instead.
+ */
+async function checkAgainstKeys(layout: Layout, tables: Tables, file: string): Promise<FromKeys | undefined> {
+  const keysBytes = await layout.files.read(layout.absolute(keysFileOf(file)));
+  if (keysBytes === undefined) return undefined;
+  const read = readKeys(keysBytes, (name) => (tables.hasTable(name) ? tables.state(name).table : undefined));
+  if (!read.ok) return undefined;
+  const path = layout.file(file);
+  const bytes = await layout.files.read(path);
+  if (bytes === undefined) return undefined;
+  const onDisk = { size: bytes.length, crc: crc32(bytes) };
+  const { file: now, previous } = read.keys;
+  if (!sameWritten(onDisk, now) && (previous === undefined || !sameWritten(onDisk, previous)))
+    throw new CorruptDataFileError(
+      path,
+      "its size or checksum is not the one written with it: it was damaged or changed by hand",
+    );
+  return { table: read.table, keys: read.keys, onDisk };
+}
+
+function sameWritten(a: Written, b: Written): boolean {
+  return a.size === b.size && a.crc === b.crc;
+}
+
+function restoreKeys(
+  tables: Tables,
+  documents: DocumentFiles,
+  file: string,
+  { table, keys, onDisk }: FromKeys,
+  conflicts: Conflict[],
+): void {
+  const state = tables.state(table);
+  keys.keys.forEach((key, row) => {
+    const { previous } = state.restore(key, file, valuesAt(keys, row));
+    if (previous !== undefined && previous !== file) conflicts.push({ table, key, files: [previous, file] });
+  });
+  for (const [key, n] of Object.entries(keys.counters)) tables.apply({ t: "counter", key, n });
+  if (onDisk !== undefined) documents.know(file, onDisk);
+}
+
+/**
+ * A keys file whose data file is missing: the crash came after the keys file of a new data file was
+ * written and before the data file was, and the journal replays its records. Otherwise the file is lost.
+ */
+async function restoreOrphanKeys(
+  layout: Layout,
+  tables: Tables,
+  documents: DocumentFiles,
+  file: string,
+  conflicts: Conflict[],
+): Promise<void> {
+  const bytes = await layout.files.read(layout.absolute(keysFileOf(file)));
+  if (bytes === undefined) return;
+  const read = readKeys(bytes, (name) => (tables.hasTable(name) ? tables.state(name).table : undefined));
+  if (!read.ok) return;
+  if (read.keys.previous !== undefined) throw new MissingDataFileError(layout.file(file));
+  restoreKeys(tables, documents, file, { table: read.table, keys: read.keys, onDisk: undefined }, conflicts);
+}
+
+/** Parses one data file into `tables`; true when it held counters from before counters.json. */
+async function loadDataFile(
+  layout: Layout,
+  tables: Tables,
+  documents: DocumentFiles,
+  file: string,
+  conflicts: Conflict[],
+): Promise<boolean> {
+  const path = layout.file(file);
+  const bytes = await layout.files.read(path);
+  if (bytes === undefined) return false;
+  const data = parseData(path, parseJson(path, bytes), TableFile);
+  const legacy = "counters" in data || "requestSeqs" in data ? LegacyCounters.safeParse(data) : undefined;
+  if (legacy?.success === false) throw new CorruptDataFileError(path, "its counters are not valid");
+  for (const [name, list] of Object.entries(data)) {
+    if (name === "schemaVersion" || name === "counters" || name === "requestSeqs") continue;
+    if (!tables.hasTable(name))
+      throw new CorruptDataFileError(path, `it holds "${name}", which no table of this version is called`);
+    const table = tables.state(name).table;
+    loadRecords(tables, table, layout, file, list, conflicts);
+    if (tables.state(table).records !== undefined) continue;
+    // Read without a keys file (written before keys files, or its keys file was damaged): give it one.
+    documents.know(file, { size: bytes.length, crc: crc32(bytes) });
+    documents.rewrite(table, file);
+  }
+  if (legacy?.success !== true) return false;
+  // Counters kept in directory.json before counters.json existed.
+  for (const [key, n] of Object.entries(legacy.data.counters ?? {})) tables.apply({ t: "counter", key, n });
+  for (const seq of legacy.data.requestSeqs ?? [])
+    tables.apply({ t: "counter", key: `seq:${seq.villageId}:${seq.year}`, n: seq.n });
+  return true;
+}
+
+function loadRecords(
+  tables: Tables,
+  table: AnyTable,
+  layout: Layout,
+  file: string,
+  list: unknown,
+  conflicts: Conflict[],
+): void {
   const path = layout.file(file);
   const parsed = z.array(table.schema).safeParse(list);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new CorruptDataFileError(path, `${table.name}[${issue?.path.join(".")}]: ${issue?.message}`);
   }
-  const resident = tables.state(table).records !== undefined;
+  const state = tables.state(table);
+  const seen = new Set<string>();
   for (const record of parsed.data) {
     const key = table.key(record);
     if (table.file(record) !== file)
       throw new CorruptDataFileError(path, `${table.name} ${key} belongs in ${table.file(record)}`);
-    const elsewhere = tables.state(table).fileOf(key);
-    if (elsewhere !== undefined)
-      throw new CorruptDataFileError(path, `${table.name} ${key} is also in ${layout.file(elsewhere)}`);
-    if (resident) tables.apply({ t: "put", table: table.name, v: record });
+    if (seen.has(key)) throw new CorruptDataFileError(path, `it holds ${table.name} ${key} twice`);
+    seen.add(key);
+    const elsewhere = state.fileOf(key);
+    if (elsewhere !== undefined) conflicts.push({ table, key, files: [elsewhere, file] });
+    if (state.records !== undefined) tables.apply({ t: "put", table: table.name, v: record });
     else tables.indexDocument(table, record);
   }
 }
 
-/** Every JSON file under the data directory that may hold tables, as "/"-separated relative paths, sorted. */
-async function tableFiles(root: string): Promise<string[]> {
-  const found: string[] = [];
-  async function walk(dir: string): Promise<void> {
-    let entries: import("node:fs").Dirent[];
-    try {
-      entries = await readdir(dir, { withFileTypes: true });
-    } catch (error) {
-      if (isNotFound(error)) return;
-      throw error;
-    }
-    for (const entry of entries) {
-      if (entry.name.startsWith(".")) continue;
-      const path = join(dir, entry.name);
-      if (dir === root && NOT_TABLE_FILES.has(entry.name)) continue;
-      if (entry.isDirectory()) await walk(path);
-      else if (entry.isFile() && entry.name.endsWith(".json"))
-        found.push(relative(root, path).split(sep).join("/"));
+/**
+ * A record found in two files is what a crash leaves while it moved from one to the other; the journal
+ * has its move (it is kept until both files are on disk), and replaying it put the record where it belongs.
+ * The other copies are dropped at the next checkpoint. A record the journal did not touch is in two files
+ * for no reason the store knows of: the data is damaged.
+ */
+export function resolveConflicts(
+  layout: Layout,
+  tables: Tables,
+  documents: DocumentFiles,
+  conflicts: readonly Conflict[],
+  replayed: ReadonlySet<string>,
+): void {
+  for (const { table, key, files } of conflicts) {
+    if (!replayed.has(replayKey(table.name, key)))
+      throw new CorruptDataFileError(
+        layout.file(files[1] ?? ""),
+        `${table.name} ${key} is also in ${layout.file(files[0] ?? "")}`,
+      );
+    const state = tables.state(table);
+    const home = state.fileOf(key);
+    for (const file of files) {
+      if (file === home) continue;
+      if (state.records !== undefined) tables.rewriteFile(file);
+      else documents.delete(table, key, file);
     }
   }
-  await walk(root);
-  return found.sort();
+}
+
+export function replayKey(table: string, key: string): string {
+  return `${table}\0${key}`;
+}
+
+/** Every data file (".json") and keys file (".keys") under the data directory, as "/"-separated relative paths. */
+async function dataFiles(layout: Layout): Promise<{ data: string[]; keys: Set<string> }> {
+  const data: string[] = [];
+  const keys = new Set<string>();
+  async function walk(dir: string, prefix: string): Promise<void> {
+    const entries = (await layout.files.list(dir)) ?? [];
+    for (const entry of entries) {
+      if (entry.name.startsWith(".")) continue;
+      if (prefix === "" && NOT_TABLE_FILES.has(entry.name)) continue;
+      const name = `${prefix}${entry.name}`;
+      if (entry.directory) await walk(join(dir, entry.name), `${name}/`);
+      else if (entry.name.endsWith(".json")) data.push(name);
+      else if (entry.name.endsWith(".keys")) keys.add(name);
+    }
+  }
+  await walk(layout.root, "");
+  return { data: data.sort(), keys };
 }
 
 /**
@@ -127,12 +288,44 @@ export function writeChanges(
   }
   if (dirty.outbox) files.push({ path: layout.outbox, data: outboxFile(tables) });
   const taken = documents.take();
-  for (const { file, data } of taken) files.push({ path: layout.file(file), data });
-  return writeOneByOne(layout.root, files).then(async () => {
-    documents.written(taken.map(({ file }) => file));
-    manifest.note(files.map(({ path }) => path));
+  return (async () => {
+    const paths: string[] = [];
+    for (const { path, data } of files) {
+      await writeDataFile(layout.files, path, data);
+      paths.push(path);
+    }
+    const written: { file: string; written: Written }[] = [];
+    for (const document of taken) {
+      written.push({ file: document.file, written: await writeWithKeys(layout, tables, document) });
+      paths.push(layout.file(document.file));
+    }
+    await syncDirectories(layout, paths);
+    documents.written(written);
+    manifest.note(paths);
     await manifest.save();
-  });
+  })();
+}
+
+/** Writes a file of a table that is not resident: its keys file first, then the file (see keys.ts). */
+async function writeWithKeys(layout: Layout, tables: Tables, document: TakenFile): Promise<Written> {
+  const { table, records, data, previous, file } = document;
+  const text = JSON.stringify(data, null, 2);
+  const written = { size: Buffer.byteLength(text), crc: crc32(text) };
+  const state = tables.state(table);
+  const entries: (readonly [string, IndexValues])[] = [];
+  const counters = new Map<string, number>();
+  for (const record of records) {
+    entries.push([table.key(record), state.describe(record).values]);
+    for (const [name, n] of countersOf(table, record))
+      counters.set(name, Math.max(counters.get(name) ?? 0, n));
+  }
+  await writeDurably(
+    layout.files,
+    layout.absolute(keysFileOf(file)),
+    keysText(table, { counters, entries }, written, previous),
+  );
+  await writeDurably(layout.files, layout.file(file), text);
+  return written;
 }
 
 /** One file of resident tables: each table's records kept in it. */
@@ -147,15 +340,15 @@ function residentFile(tables: Tables, file: string): TableFile {
   return data;
 }
 
-/** One file at a time: each file's serialisation is its own short task, not one long stall of the event loop. */
-async function writeOneByOne(root: string, files: readonly { path: string; data: unknown }[]): Promise<void> {
-  for (const { path, data } of files) await writeDataFile(path, data);
-  // Renames and new directories are durable once the directories holding them are synced.
+/** Renames and new directories are durable once the directories holding them are synced. */
+async function syncDirectories(layout: Layout, paths: readonly string[]): Promise<void> {
   const dirs = new Set<string>();
-  for (const { path } of files) {
-    for (let dir = dirname(path); dir.startsWith(root) && !dirs.has(dir); dir = dirname(dir)) dirs.add(dir);
+  for (const path of paths) {
+    for (let dir = dirname(path); dir.startsWith(layout.root) && !dirs.has(dir); dir = dirname(dir))
+      dirs.add(dir);
   }
-  for (const dir of dirs) await fsync(dir);
+  // Deepest first: a new directory's entries before the name of the directory itself.
+  for (const dir of [...dirs].sort((a, b) => b.length - a.length)) await layout.files.sync(dir);
 }
 
 function outboxFile(tables: Tables): OutboxFile {
