@@ -20,6 +20,7 @@ import { Requests, requestSequence } from "../../src/features/requests/tables.js
 import { nodeFileSystem } from "../../src/store/lowdb/files.js";
 import {
   CorruptDataFileError,
+  type FileSystem,
   type LowdbStoreOptions,
   MissingDataFileError,
   openLowdbStore,
@@ -515,6 +516,116 @@ describe("lowdb store", () => {
           "villages/v1/requests/2026-000.json",
           "villages/v1/roster.json",
         ]),
+      );
+    });
+  });
+
+  describe("request files and their keys files", () => {
+    const bucket = ["villages", "v1", "requests", "2026-000.json"] as const;
+    const keysOfBucket = ["villages", "v1", "requests", "2026-000.keys"] as const;
+
+    async function filled(): Promise<void> {
+      await once(async (tx) => {
+        tx.put(Requests, request(1));
+        tx.put(Requests, request(2, { state: "rated" }));
+        tx.put(Requests, request(251));
+      });
+    }
+
+    /** The machine's file layer, noting every path read. */
+    function watchedFiles(reads: string[]): FileSystem {
+      return {
+        ...nodeFileSystem,
+        read: (path) => {
+          reads.push(path);
+          return nodeFileSystem.read(path);
+        },
+      };
+    }
+
+    it("opens without reading a request file: the keys files beside them hold keys and index values", async () => {
+      await filled();
+      const reads: string[] = [];
+
+      const store = await open({ files: watchedFiles(reads) });
+      const requestFilesRead = reads.filter((path) => path.endsWith(".json") && path.includes("requests"));
+      const active = await store.transaction((tx) => tx.find(Requests, "active", "v1"));
+      await store.close();
+
+      expect(requestFilesRead).toEqual([]);
+      expect(active.map((r) => r.seq)).toEqual([1, 251]);
+    });
+
+    it("refuses to start when a request file is not the size written with it, naming it", async () => {
+      await filled();
+      const bytes = await readFile(file(...bucket));
+      await writeFile(file(...bucket), bytes.subarray(0, bytes.length - 10));
+
+      await expect(open()).rejects.toThrow(
+        `Data file ${file(...bucket)} is corrupt (its size is not the one written with it`,
+      );
+    });
+
+    it("refuses to read a request file with a flipped byte, naming it, and never writes over it", async () => {
+      await filled();
+      const bytes = await readFile(file(...bucket));
+      const at = bytes.indexOf("streetlight");
+      bytes[at] = "S".charCodeAt(0);
+      await writeFile(file(...bucket), bytes);
+
+      const store = await open();
+      const reading = store.transaction((tx) => tx.get(Requests, request(1).id));
+      await expect(reading).rejects.toThrow(
+        `Data file ${file(...bucket)} is corrupt (its checksum is not the one written with it`,
+      );
+      const writing = store.transaction(async (tx) => tx.put(Requests, request(3)));
+      await writing.catch(() => undefined);
+      await store.close().catch(() => undefined);
+
+      expect(await readFile(file(...bucket))).toEqual(bytes);
+    });
+
+    it("reads a request file whose keys file was damaged, and writes the keys file anew", async () => {
+      await filled();
+      const damaged = (await readFile(file(...keysOfBucket), "utf8")).replace('"v1"', '"v9"');
+      await writeFile(file(...keysOfBucket), damaged);
+
+      const store = await open();
+      const active = await store.transaction((tx) => tx.find(Requests, "active", "v1"));
+      await store.close();
+      const reads: string[] = [];
+      const again = await open({ files: watchedFiles(reads) });
+      await again.close();
+
+      expect(active.map((r) => r.seq)).toEqual([1, 251]);
+      expect(reads).not.toContain(file(...bucket));
+    });
+
+    it("opens a folder from before keys files, and gives each request file one", async () => {
+      await filled();
+      await rm(file(...keysOfBucket));
+      await rm(file("villages", "v1", "requests", "2026-001.keys"));
+
+      const store = await open();
+      const all = await store.transaction((tx) => tx.all(Requests));
+      await store.close();
+
+      expect(all.map((r) => r.seq)).toEqual([1, 2, 251]);
+      expect(await isThere(file(...keysOfBucket))).toBe(true);
+      expect(await isThere(file("villages", "v1", "requests", "2026-001.keys"))).toBe(true);
+    });
+
+    it("refuses a record found in two files when the journal does not say it moved, naming both", async () => {
+      await once(async (tx) => {
+        tx.put(Members, member("m1", "v1"));
+        tx.put(Members, member("m2", "v2"));
+      });
+      const roster = await readJson("villages", "v2", "roster.json");
+      roster.members.push(member("m1", "v2"));
+      await writeJson(roster, "villages", "v2", "roster.json");
+
+      await expect(open()).rejects.toThrow(
+        `Data file ${file("villages", "v2", "roster.json")} is corrupt (members m1 is also in ${file("villages", "v1", "roster.json")})`,
       );
     });
   });

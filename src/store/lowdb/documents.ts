@@ -39,7 +39,7 @@ export class DocumentFiles implements Documents {
   private readonly cache = new Map<string, Records>();
   private readonly loading = new Map<string, Promise<Records>>();
   private readonly writing = new Set<string>();
-  private readonly known = new Map<string, Written>();
+  private readonly known = new Map<string, readonly Written[]>();
   /** Files read without a keys file, to be written again with one (a few per checkpoint). */
   private readonly rewrites = new Map<string, AnyTable>();
 
@@ -65,9 +65,12 @@ export class DocumentFiles implements Documents {
     this.changesOf(table, file).set(key, DELETED);
   }
 
-  /** The file on disk has this size and checksum (checked at open, or just written). */
-  know(file: string, written: Written): void {
-    this.known.set(file, written);
+  /**
+   * The file on disk has one of these sizes and checksums (from its keys file at open; or as just written).
+   * None: the file was never written.
+   */
+  know(file: string, candidates: readonly Written[]): void {
+    this.known.set(file, candidates);
   }
 
   /** Writes the file again at a checkpoint even if nothing in it changes (to give it a keys file). */
@@ -121,7 +124,7 @@ export class DocumentFiles implements Documents {
         table,
         records: list,
         data: { schemaVersion: 1, [table.name]: list },
-        previous: this.known.get(file),
+        previous: this.onDisk(file),
       });
     }
     this.pending.clear();
@@ -132,9 +135,15 @@ export class DocumentFiles implements Documents {
   written(files: readonly { file: string; written: Written }[]): void {
     for (const { file, written } of files) {
       this.writing.delete(file);
-      this.known.set(file, written);
+      this.known.set(file, [written]);
     }
     this.evict();
+  }
+
+  /** The size and checksum of the file on disk; undefined when there is none (or it is not known yet). */
+  private onDisk(file: string): Written | undefined {
+    const candidates = this.known.get(file);
+    return candidates?.length === 1 ? candidates[0] : undefined;
   }
 
   private changesOf(table: AnyTable, file: string): Map<string, unknown> {
@@ -169,11 +178,17 @@ export class DocumentFiles implements Documents {
     const known = this.known.get(file);
     let list: unknown[] = [];
     if (bytes !== undefined) {
-      if (known !== undefined && (bytes.length !== known.size || crc32(bytes) !== known.crc))
-        throw new CorruptDataFileError(path, "it changed on disk since the store checked it");
+      const crc = known === undefined ? 0 : crc32(bytes);
+      const matches = known?.find((written) => written.size === bytes.length && written.crc === crc);
+      if (known !== undefined && matches === undefined)
+        throw new CorruptDataFileError(
+          path,
+          "its checksum is not the one written with it: it was damaged or changed by hand",
+        );
+      if (matches !== undefined) this.known.set(file, [matches]);
       const data = parseData(path, parseJson(path, bytes), TableFile);
       list = (data[table.name] as unknown[] | undefined) ?? [];
-    } else if (known !== undefined) {
+    } else if (known !== undefined && known.length > 0) {
       throw new CorruptDataFileError(path, "it is gone");
     }
     const parsed = table.schema.array().safeParse(list);

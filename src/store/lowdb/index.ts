@@ -64,7 +64,7 @@ export async function openLowdbStore(dir: string, options: LowdbStoreOptions = {
     const limits = { processed: PROCESSED_LIMIT, deadLetters: DEAD_LETTER_LIMIT, ...options.limits };
     const tables = new Tables(options.tables ?? KERNEL_TABLES, documents, limits);
     const manifest = await Manifest.open(layout);
-    const loaded = await loadFiles(layout, tables, documents);
+    const loaded = await loadFiles(layout, tables, documents, manifest);
     manifest.note(loaded.read);
     const tableNamed = (name: string) => (tables.hasTable(name) ? tables.state(name).table : undefined);
     const replay = await readJournal(layout, tableNamed);

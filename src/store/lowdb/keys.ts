@@ -18,7 +18,6 @@ import { checksum, type Written } from "./files.js";
  */
 const Checked = z.object({ size: z.number().int().nonnegative(), crc: z.number().int().nonnegative() });
 
-const Position = z.number().int().min(-1);
 
 export const KeysFile = z.object({
   schemaVersion: z.literal(1),
@@ -30,8 +29,10 @@ export const KeysFile = z.object({
   counters: z.record(z.string(), z.number().int().nonnegative()),
   strings: z.array(z.string()),
   keys: z.array(z.string()),
-  /** One column per index, one cell per key: a position in `strings`, -1 for none, or a list of positions. */
-  columns: z.array(z.array(z.union([Position, z.array(Position)]))),
+  /** Lists of positions in `strings`, for indexes that find a record under several values. */
+  lists: z.array(z.array(z.number().int().nonnegative())),
+  /** One column per index, one cell per key: a position in `strings`, -1 for none, or -2 - a position in `lists`. */
+  columns: z.array(z.array(z.number().int())),
 });
 export type KeysFile = z.infer<typeof KeysFile>;
 
@@ -79,13 +80,18 @@ export function keysText(
     return at;
   };
   const keys: string[] = [];
-  const columns: (number | number[])[][] = Object.keys(table.indexes).map(() => []);
+  const lists: number[][] = [];
+  const columns: number[][] = Object.keys(table.indexes).map(() => []);
+  const cell = (value: IndexValue) => {
+    if (value === undefined) return -1;
+    if (typeof value === "string") return position(value);
+    lists.push(value.map(position));
+    return -1 - lists.length;
+  };
   for (const [key, values] of content.entries) {
     keys.push(key);
     values.forEach((value, at) => {
-      columns[at]?.push(
-        value === undefined ? -1 : typeof value === "string" ? position(value) : value.map(position),
-      );
+      columns[at]?.push(cell(value));
     });
   }
   const json = JSON.stringify({
@@ -96,6 +102,7 @@ export function keysText(
     ...(previous === undefined ? {} : { previous }),
     counters: Object.fromEntries(content.counters),
     strings,
+    lists,
     keys,
     columns,
   } satisfies KeysFile);
@@ -128,16 +135,19 @@ export function readKeys(
   return { ok: true, table, keys };
 }
 
-/** The index values of the `row`th key of a keys file. */
-export function valuesAt(keys: KeysFile, row: number): IndexValue[] {
+/** The index values of the `row`th key of a keys file; `strings` are its strings (as the caller keeps them). */
+export function valuesAt(keys: KeysFile, row: number, strings: readonly string[]): IndexValue[] {
   const string = (at: number) => {
-    const text = keys.strings[at];
+    const text = strings[at];
     if (text === undefined) throw new Error(`A keys file refers to string ${at}, which it does not have.`);
     return text;
   };
-  return keys.columns.map((column) => {
-    const cell = column[row];
-    if (cell === undefined || cell === -1) return undefined;
-    return typeof cell === "number" ? string(cell) : cell.map(string);
-  });
+  const values: IndexValue[] = [];
+  for (const column of keys.columns) {
+    const cell = column[row] ?? -1;
+    if (cell >= 0) values.push(string(cell));
+    else if (cell === -1) values.push(undefined);
+    else values.push((keys.lists[-2 - cell] ?? []).map(string));
+  }
+  return values;
 }

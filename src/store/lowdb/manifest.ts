@@ -21,7 +21,7 @@ export class Manifest {
     private readonly files: Set<string>,
   ) {}
 
-  /** Reads the manifest and checks every file it lists is there. A directory from before manifests has none. */
+  /** Reads the manifest (see `check`). A directory from before manifests has none. */
   static async open(layout: Layout): Promise<Manifest> {
     const file = await readDataFile(layout.files, layout.manifest, ManifestFile);
     if (file === undefined) {
@@ -33,11 +33,13 @@ export class Manifest {
       await manifest.save();
       return manifest;
     }
-    for (const name of file.files) {
-      const path = layout.absolute(name);
-      if ((await layout.files.size(path)) === undefined) throw new MissingDataFileError(path);
-    }
     return new Manifest(layout, new Set(file.files));
+  }
+
+  /** Throws for the first file listed that is not among `present` (every file in the folder, by name). */
+  check(present: ReadonlySet<string>): void {
+    for (const name of this.files)
+      if (!present.has(name)) throw new MissingDataFileError(this.layout.absolute(name));
   }
 
   /** Notes files that exist now (written, or found at open in a directory from before manifests). */
