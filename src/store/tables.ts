@@ -227,7 +227,6 @@ export class TableState {
     });
     return file;
   }
-
 }
 
 /** The id counter and the sequence a record's key and number must stay below. */

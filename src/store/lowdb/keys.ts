@@ -18,7 +18,6 @@ import { checksum, type Written } from "./files.js";
  */
 const Checked = z.object({ size: z.number().int().nonnegative(), crc: z.number().int().nonnegative() });
 
-
 export const KeysFile = z.object({
   schemaVersion: z.literal(1),
   table: z.string(),

@@ -257,7 +257,9 @@ export function replayKey(table: string, key: string): string {
  * Every data file (".json") and keys file (".keys") of tables under the data directory, and every file
  * there at all, as "/"-separated relative paths.
  */
-async function dataFiles(layout: Layout): Promise<{ data: string[]; keys: Set<string>; present: Set<string> }> {
+async function dataFiles(
+  layout: Layout,
+): Promise<{ data: string[]; keys: Set<string>; present: Set<string> }> {
   const data: string[] = [];
   const keys = new Set<string>();
   const present = new Set<string>();
