@@ -11,111 +11,34 @@ import { type App, createApp } from "../src/app/create-app.js";
 import { inUnit } from "../src/app/deps.js";
 import { kernelFeature } from "../src/app/kernel.js";
 import { createRegistry } from "../src/app/registry.js";
-import { Members, Towns, Villages } from "../src/app/tables.js";
-import { workingCalendar } from "../src/domain/calendar.js";
-import { DEFAULT_DEADLINE_POLICY } from "../src/domain/deadlines.js";
-import type { ChannelName, Member, ServiceRequest, Town, Village } from "../src/domain/model.js";
+import { Bindings, Members, Towns, Villages } from "../src/app/tables.js";
+import type { ChannelName } from "../src/domain/model.js";
 import { createRequest } from "../src/domain/request.js";
 import { FEATURES } from "../src/features/index.js";
-import { Requests, submitRequestIn } from "../src/features/requests/index.js";
-import { DEFAULT_CATEGORIES } from "../src/features/setup/index.js";
+import { Requests, type SubmitRequestInput, submitRequestIn } from "../src/features/requests/index.js";
 import { openLowdbStore } from "../src/store/lowdb/index.js";
 import { bulk, bulkLoadForBench } from "./bench/bulk-load.js";
+import {
+  calendar,
+  deadlines,
+  history,
+  MEMBERS_PER_VILLAGE,
+  memberId,
+  VILLAGES,
+  villageId,
+} from "./bench/history.js";
+import { writesUnderLoad } from "./bench/load.js";
+import { median } from "./bench/stats.js";
 import { measureTelegramUpdatesPerSecond } from "./bench/telegram.js";
+import { telegramWalks } from "./bench/telegram-walk.js";
 
 const run = promisify(execFile);
 
-const VILLAGES = 20;
-const MEMBERS_PER_VILLAGE = 50;
 const RUNS = 5;
+/** The history `--large` opens. */
+const LARGE = 1_000_000;
 
-const calendar = workingCalendar("Asia/Shanghai", { holidays: [], workdays: [] });
-const deadlines = { policy: DEFAULT_DEADLINE_POLICY, calendar };
-
-function villageId(v: number): string {
-  return `v${v + 1}`;
-}
-
-function memberId(v: number, m: number): string {
-  return `m${v * MEMBERS_PER_VILLAGE + m + 1}`;
-}
-
-/** A town of villages with members, and a history of requests that mostly ended rated, as in real villages. */
-function history(count: number) {
-  const town: Town = { id: "t1", name: "红旗镇", supervisors: [] };
-  const villages: Village[] = [];
-  const members: Member[] = [];
-  for (let v = 0; v < VILLAGES; v++) {
-    const code = String.fromCharCode(65 + Math.floor(v / 26), 65 + (v % 26), 66);
-    villages.push({
-      id: villageId(v),
-      townId: town.id,
-      name: `第${v + 1}村`,
-      code,
-      language: "zh-CN",
-      categories: DEFAULT_CATEGORIES,
-      createdAt: "2024-01-01T00:00:00.000Z",
-    });
-    for (let m = 0; m < MEMBERS_PER_VILLAGE; m++) {
-      members.push({
-        id: memberId(v, m),
-        villageId: villageId(v),
-        name: m === 0 ? "书记" : `村民${m}`,
-        role: m === 0 ? "secretary" : m < 3 ? "grid_worker" : "villager",
-        identities: [],
-        active: true,
-      });
-    }
-  }
-  const requests: ServiceRequest[] = [];
-  const start = Date.parse("2025-01-01T02:00:00Z");
-  for (let i = 0; i < count; i++) {
-    const v = i % VILLAGES;
-    const village = villages[v] as Village;
-    const seq = Math.floor(i / VILLAGES) + 1;
-    const now = new Date(start + i * 60_000);
-    const requester = memberId(v, 3 + (i % (MEMBERS_PER_VILLAGE - 3)));
-    const request = createRequest(
-      {
-        villageId: village.id,
-        code: village.code,
-        year: 2025,
-        seq,
-        kind: "problem",
-        categoryId: "power",
-        deadlineClass: "general",
-        text: "三组路口的路灯坏了，晚上出门看不清，老人走路不方便，麻烦尽快来修一下。",
-        attachments: [],
-        requesterId: requester,
-        filedById: requester,
-        channel: "local",
-        now,
-      },
-      deadlines,
-    );
-    const closed = i % 10 !== 0;
-    const at = new Date(now.getTime() + 86_400_000).toISOString();
-    requests.push(
-      closed
-        ? {
-            ...request,
-            state: "rated",
-            rating: "satisfied",
-            ownerId: memberId(v, 1),
-            respondedAt: at,
-            resolvedAt: at,
-            timeline: [
-              ...request.timeline,
-              { at, by: memberId(v, 0), action: "accepted", ownerId: memberId(v, 1) },
-              { at, by: memberId(v, 1), action: "resolved", note: "已修好" },
-              { at, by: requester, action: "rated", rating: "satisfied" },
-            ],
-          }
-        : request,
-    );
-  }
-  return { town, villages, members, requests };
-}
+type Figures = Record<string, number>;
 
 /** The app main.ts builds, on a lowdb data folder: the same composition root. */
 function appOn(dir: string, channels: ChannelName[] = ["local"]): Promise<App> {
@@ -127,37 +50,48 @@ function appOn(dir: string, channels: ChannelName[] = ["local"]): Promise<App> {
   });
 }
 
-function submitRequest(app: App, input: ReturnType<typeof submission>) {
+function submitRequest(app: App, input: SubmitRequestInput) {
   return inUnit(app.deps, (unit) => submitRequestIn(unit, input));
 }
 
-function submission(i: number) {
+function submission(i: number): SubmitRequestInput {
   const v = i % VILLAGES;
   const requester = memberId(v, 3 + (i % (MEMBERS_PER_VILLAGE - 3)));
   return {
     villageId: villageId(v),
     requesterId: requester,
     filedById: requester,
-    kind: "problem" as const,
+    kind: "problem",
     categoryId: "water",
     text: "自来水这两天发黄，不敢喝，请帮忙看看。",
     attachments: [],
-    channel: "local" as const,
+    channel: "local",
   };
 }
 
-/** Opens a data folder another process filled, so this process's peak memory is the store's alone. */
+interface PrepareOptions {
+  /** Binds a village to a Telegram group, for the Telegram walk. */
+  telegram?: boolean;
+}
+
 /** A data folder another process filled with this many requests; removed when `work` is done. */
-async function withPreparedFolder<T>(records: number, work: (dir: string) => Promise<T>): Promise<T> {
+async function withPreparedFolder<T>(
+  records: number,
+  work: (dir: string) => Promise<T>,
+  options: PrepareOptions = {},
+): Promise<T> {
   const dir = await mkdtemp(join(tmpdir(), "shangliang-bench-"));
   try {
     await run(process.execPath, [
+      // The history's keys and indexes stay in memory while it is written: a million need more than the default.
+      ...(records > 100_000 ? ["--max-old-space-size=4096"] : []),
       "--import",
       "tsx",
       fileURLToPath(import.meta.url),
       "--prepare",
       String(records),
       dir,
+      ...(options.telegram === true ? ["--telegram"] : []),
     ]);
     return await work(dir);
   } finally {
@@ -176,6 +110,23 @@ async function withLoadedStore<T>(records: number, work: (app: App) => Promise<T
   });
 }
 
+/** Fills `dir` with the bench's history of `records` requests. */
+async function prepare(records: number, dir: string, options: PrepareOptions): Promise<void> {
+  const { town, villages, members, bindings, requests } = history(records, options);
+  const tables = createRegistry(FEATURES, kernelFeature).tables;
+  await bulkLoadForBench(dir, tables, [
+    bulk(Towns, [town]),
+    bulk(Villages, villages),
+    bulk(Members, members),
+    bulk(Bindings, bindings),
+    bulk(Requests, requests),
+  ]);
+}
+
+function peakRssMb(): number {
+  return process.resourceUsage().maxRSS / 1024;
+}
+
 /** Milliseconds from opening a data folder with this many requests to the app being ready: a restart's downtime. */
 async function openTime(records: number): Promise<number> {
   return withPreparedFolder(records, async (dir) => {
@@ -187,12 +138,22 @@ async function openTime(records: number): Promise<number> {
   });
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1
-    ? (sorted[middle] as number)
-    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+/** A restart on a million requests: its downtime, and the peak memory of the process after a few writes. */
+async function openLarge(): Promise<Figures> {
+  return withPreparedFolder(LARGE, async (dir) => {
+    const started = performance.now();
+    const app = await appOn(dir);
+    const opened = performance.now() - started;
+    try {
+      for (let i = 0; i < 100; i++) {
+        const result = await submitRequest(app, submission(i));
+        if (!result.ok) throw new Error(result.reason);
+      }
+    } finally {
+      await app.close();
+    }
+    return { open_ms_at_1m: opened, rss_mb_at_1m: peakRssMb() };
+  });
 }
 
 /** Submissions per second with 64 in flight, as when many villagers use the bot at once. */
@@ -226,15 +187,36 @@ async function writeLatency(records: number): Promise<number> {
   });
 }
 
+/**
+ * The p99 of awaited writes and the longest event-loop stall with 32 lanes writing for 8 s (some 40
+ * checkpoints) on 100,000 requests, one write in four a step in an old request's life.
+ */
+async function writesUnderLoadAt100k(): Promise<Figures> {
+  const records = 100_000;
+  return withLoadedStore(records, async (app) => {
+    const figures = await writesUnderLoad(app, {
+      history: records,
+      lanes: 32,
+      warmUpMs: 1_000,
+      durationMs: 8_000,
+      oldEvery: 4,
+      submission,
+    });
+    process.stderr.write(`${JSON.stringify(figures)}\n`);
+    return {
+      write_p99_ms_at_100k: figures.writeP99Ms,
+      event_loop_stall_max_ms_at_100k: figures.stallMaxMs,
+    };
+  });
+}
+
 /** The same work on one lowdb file holding everything: append the request and its messages, write it all. */
 async function plainLowdbLatency(records: number): Promise<number> {
   const dir = await mkdtemp(join(tmpdir(), "shangliang-plain-"));
   try {
-    const data = history(records);
-    const db = new Low(new JSONFile<typeof data & { outbox: unknown[] }>(join(dir, "db.json")), {
-      ...data,
-      outbox: [],
-    });
+    const { town, villages, members, requests } = history(records);
+    const data = { town, villages, members, requests: [...requests], outbox: [] as unknown[] };
+    const db = new Low(new JSONFile<typeof data>(join(dir, "db.json")), data);
     await db.write();
     const times: number[] = [];
     for (let i = 0; i < (records > 10_000 ? 10 : 30); i++) {
@@ -269,77 +251,100 @@ async function telegramUpdates(chats: number): Promise<number> {
   }
 }
 
-const SCENARIOS: Record<string, () => Promise<number>> = {
-  submissions_per_s: throughput,
-  write_ms_at_1k: () => writeLatency(1_000),
-  write_ms_at_100k: () => writeLatency(100_000),
-  open_ms_at_100k: () => openTime(100_000),
-  plain_lowdb_write_ms_at_1k: () => plainLowdbLatency(1_000),
-  plain_lowdb_write_ms_at_100k: () => plainLowdbLatency(100_000),
-  telegram_updates_per_s: () => telegramUpdates(20),
-  telegram_updates_per_s_one_chat: () => telegramUpdates(1),
+/** The p99 of one villager's request-walk steps through the running app, long polling a slow Bot API. */
+async function telegramWalkAt100k(): Promise<number> {
+  return withPreparedFolder(100_000, (dir) => telegramWalks(dir, { walks: 30 }), { telegram: true });
+}
+
+/** Reports one figure under the scenario's own name. */
+const one =
+  (name: string, measure: () => Promise<number>): (() => Promise<Figures>) =>
+  async () => ({ [name]: await measure() });
+
+/** Each runs in its own process and gives one or more figures. */
+const SCENARIOS: Record<string, () => Promise<Figures>> = {
+  submissions_per_s: one("submissions_per_s", throughput),
+  write_ms_at_1k: one("write_ms_at_1k", () => writeLatency(1_000)),
+  write_ms_at_100k: async () => ({
+    write_ms_at_100k: await writeLatency(100_000),
+    rss_mb_at_100k: peakRssMb(),
+  }),
+  open_ms_at_100k: one("open_ms_at_100k", () => openTime(100_000)),
+  writes_under_load_at_100k: writesUnderLoadAt100k,
+  plain_lowdb_write_ms_at_1k: one("plain_lowdb_write_ms_at_1k", () => plainLowdbLatency(1_000)),
+  plain_lowdb_write_ms_at_100k: one("plain_lowdb_write_ms_at_100k", () => plainLowdbLatency(100_000)),
+  telegram_updates_per_s: one("telegram_updates_per_s", () => telegramUpdates(20)),
+  telegram_updates_per_s_one_chat: one("telegram_updates_per_s_one_chat", () => telegramUpdates(1)),
+  telegram_walk_p99_ms: one("telegram_walk_p99_ms", telegramWalkAt100k),
+};
+
+/** Only with `--large`: preparing a million requests takes minutes. */
+const LARGE_SCENARIOS: Record<string, () => Promise<Figures>> = {
+  open_at_1m: openLarge,
+};
+
+const NOTES: Record<string, string> = {
+  rss_mb_at_100k: "peak RSS of the write_ms_at_100k process",
+  write_p99_ms_at_100k: "32 writers for 8 s, one write in four on an old request",
+  event_loop_stall_max_ms_at_100k: "same run; the monitor's max less its 5 ms resolution",
+  telegram_walk_p99_ms: "steps of 30 walks, every Bot API call answered after 30 ms",
+  rss_mb_at_1m: "peak RSS of the process that opened 1M and wrote 100",
 };
 
 /** Each measurement runs in a fresh process, so one's memory and caches do not colour another's. */
-async function measureInChild(scenario: string): Promise<{ value: number; rssMb: number }> {
+async function measureInChild(scenario: string): Promise<Figures> {
   const self = fileURLToPath(import.meta.url);
   const { stdout } = await run(process.execPath, ["--import", "tsx", self, "--scenario", scenario], {
     maxBuffer: 1024 * 1024,
   });
   const last = stdout.trim().split("\n").at(-1) ?? "{}";
-  return JSON.parse(last) as { value: number; rssMb: number };
+  return JSON.parse(last) as Figures;
 }
 
 const round = (value: number, digits = 2) => Number(value.toFixed(digits));
 
+function digitsOf(key: string): number {
+  return key.includes("_per_s") || key.startsWith("rss_mb") ? 0 : 2;
+}
+
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   if (args[0] === "--prepare") {
-    const { town, villages, members, requests } = history(Number(args[1]));
-    const tables = createRegistry(FEATURES, kernelFeature).tables;
-    await bulkLoadForBench(args[2] ?? "", tables, [
-      bulk(Towns, [town]),
-      bulk(Villages, villages),
-      bulk(Members, members),
-      bulk(Requests, requests),
-    ]);
+    await prepare(Number(args[1]), args[2] ?? "", { telegram: args.includes("--telegram") });
     return;
   }
   const scenarioIndex = args.indexOf("--scenario");
   if (scenarioIndex >= 0) {
     const name = args[scenarioIndex + 1] ?? "";
-    const scenario = SCENARIOS[name];
+    const scenario = SCENARIOS[name] ?? LARGE_SCENARIOS[name];
     if (scenario === undefined) throw new Error(`unknown scenario ${name}`);
-    const value = await scenario();
-    process.stdout.write(`${JSON.stringify({ value, rssMb: process.resourceUsage().maxRSS / 1024 })}\n`);
+    process.stdout.write(`${JSON.stringify(await scenario())}\n`);
     return;
   }
   const json = args.includes("--json");
+  const large = args.includes("--large");
   const runs = Number(args[args.indexOf("--runs") + 1]) || RUNS;
-  const figures: Record<string, number> = {};
-  let rssAt100k = 0;
-  for (const name of Object.keys(SCENARIOS)) {
-    const values: number[] = [];
-    const rss: number[] = [];
-    for (let i = 0; i < runs; i++) {
-      const measured = await measureInChild(name);
-      values.push(measured.value);
-      rss.push(measured.rssMb);
-    }
-    figures[name] = round(median(values), name.includes("_per_s") ? 0 : 2);
-    if (name === "write_ms_at_100k") rssAt100k = median(rss);
-    if (!json)
+  const scenarios = [...Object.keys(SCENARIOS), ...(large ? Object.keys(LARGE_SCENARIOS) : [])];
+  const figures: Figures = {};
+  for (const name of scenarios) {
+    const measured: Figures[] = [];
+    for (let i = 0; i < runs; i++) measured.push(await measureInChild(name));
+    for (const key of Object.keys(measured[0] ?? {})) {
+      const values = measured.map((m) => m[key] ?? Number.NaN);
+      figures[key] = round(median(values), digitsOf(key));
+      if (json) continue;
+      const what = NOTES[key] === undefined ? "" : `; ${NOTES[key]}`;
       process.stdout.write(
-        `${name.padEnd(34)} ${String(figures[name]).padStart(10)}   (median of ${runs} runs: ${values.map((v) => round(v, 1)).join(", ")})\n`,
+        `${key.padEnd(34)} ${String(figures[key]).padStart(10)}   (median of ${runs} runs: ${values.map((v) => round(v, 1)).join(", ")}${what})\n`,
       );
+    }
   }
-  figures.rss_mb_at_100k = round(rssAt100k, 0);
   if (!json) {
     process.stdout.write(
-      `${"rss_mb_at_100k".padEnd(34)} ${String(figures.rss_mb_at_100k).padStart(10)}   (peak RSS of the 100k write process, median)\n`,
+      `write_ms_at_100k / write_ms_at_1k = ${round((figures.write_ms_at_100k ?? 0) / (figures.write_ms_at_1k ?? 1))}\n`,
     );
     process.stdout.write(
-      `write_ms_at_100k / write_ms_at_1k = ${round((figures.write_ms_at_100k ?? 0) / (figures.write_ms_at_1k ?? 1))}\n`,
+      `ran: ${Object.keys(figures).join(", ")}${large ? "" : " (--large adds open_ms_at_1m, rss_mb_at_1m)"}\n`,
     );
   }
   process.stdout.write(`${JSON.stringify(figures)}\n`);

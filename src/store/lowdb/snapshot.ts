@@ -29,8 +29,9 @@ const CONCURRENT_READS = 32;
 
 /**
  * Reads every data file into `tables` and returns the paths it read. Files of resident tables are parsed;
- * of the others only the keys files are, and each data file is checked against the size and checksum its
- * keys file holds. A data file without a good keys file is parsed, and gets one at the next checkpoint.
+ * of the others only the keys files are, and each data file's size is checked against its keys file (its
+ * checksum is checked when it is read: reading a county's ten years of requests at every start would keep
+ * the bot down for long). A data file without a good keys file is parsed, and gets one at a checkpoint soon.
  * Leaves `tables` clean.
  */
 export async function loadFiles(
@@ -106,7 +107,6 @@ async function checkAgainstKeys(layout: Layout, tables: Tables, file: string): P
   const size = await layout.files.size(path);
   if (size === undefined) return undefined;
   const { file: now, previous } = read.keys;
-  // The size alone is checked here, the checksum when the file is read: reading a county's ten years at every start would keep the bot down for long.
   const onDisk = [now, previous].filter((written) => written?.size === size) as Written[];
   if (onDisk.length === 0)
     throw new CorruptDataFileError(
