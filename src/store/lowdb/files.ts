@@ -112,15 +112,34 @@ export function checksum(text: string): string {
 }
 
 /**
- * Writes a file so that it survives a power loss: the new contents go to a temp file, which is fsynced
- * before it is renamed over the old one. The caller syncs the directory, which makes the rename durable.
+ * Writes files so that each survives a power loss: every new content goes to a temp file (`stage`), then
+ * all temp files are fsynced (together, so the file system can commit them at once) and renamed over the
+ * old files in the order they were staged (`commit`). The caller syncs the directories, which makes the
+ * renames durable.
  */
-export async function writeDurably(files: FileSystem, path: string, text: string): Promise<void> {
-  const temp = join(dirname(path), `.${basename(path)}.tmp`);
-  await files.makeDirectory(dirname(path));
-  await files.write(temp, text);
-  await files.sync(temp);
-  await files.rename(temp, path);
+export class DurableWrites {
+  private readonly staged: string[] = [];
+  private readonly made = new Set<string>();
+
+  constructor(private readonly files: FileSystem) {}
+
+  async stage(path: string, text: string): Promise<void> {
+    const dir = dirname(path);
+    if (!this.made.has(dir)) await this.files.makeDirectory(dir);
+    this.made.add(dir);
+    await this.files.write(tempOf(path), text);
+    this.staged.push(path);
+  }
+
+  async commit(): Promise<string[]> {
+    await Promise.all(this.staged.map((path) => this.files.sync(tempOf(path))));
+    for (const path of this.staged) await this.files.rename(tempOf(path), path);
+    return [...this.staged];
+  }
+}
+
+function tempOf(path: string): string {
+  return join(dirname(path), `.${basename(path)}.tmp`);
 }
 
 /**
@@ -139,7 +158,9 @@ class DurableJsonFile implements Adapter<unknown> {
   }
 
   async write(data: unknown): Promise<void> {
-    await writeDurably(this.files, this.path, JSON.stringify(data, null, 2));
+    const writes = new DurableWrites(this.files);
+    await writes.stage(this.path, dataFileText(data));
+    await writes.commit();
   }
 }
 
@@ -172,6 +193,11 @@ export function parseData<T>(path: string, data: unknown, schema: ZodType<T>): T
   if (!parsed.success)
     throw new CorruptDataFileError(path, z.prettifyError(parsed.error).replaceAll("\n", " "));
   return parsed.data;
+}
+
+/** A data file's text as lowdb's JSONFile writes it. */
+export function dataFileText(data: unknown): string {
+  return JSON.stringify(data, null, 2);
 }
 
 /** Writes one data file through lowdb, durably; its directory still needs a sync for the rename. */

@@ -5,7 +5,7 @@ import type { AnyTable } from "../../app/tables.js";
 import { countersOf, OUTBOX_COUNTER, type Tables } from "../tables.js";
 import type { DocumentFiles, TakenFile } from "./documents.js";
 import { CorruptDataFileError, MissingDataFileError } from "./errors.js";
-import { parseData, parseJson, readDataFile, type Written, writeDataFile, writeDurably } from "./files.js";
+import { DurableWrites, dataFileText, parseData, parseJson, readDataFile, type Written } from "./files.js";
 import { type IndexValues, type KeysFile, keysFileOf, keysText, readKeys, valuesAt } from "./keys.js";
 import { type Layout, NOT_TABLE_FILES } from "./layout.js";
 import type { Manifest } from "./manifest.js";
@@ -308,27 +308,38 @@ export function writeChanges(
   if (dirty.outbox) files.push({ path: layout.outbox, data: outboxFile(tables) });
   const taken = documents.take();
   return (async () => {
-    const paths: string[] = [];
-    for (const { path, data } of files) {
-      await writeDataFile(layout.files, path, data);
-      paths.push(path);
-    }
+    // Each file's serialisation is its own short task between writes, not one long stall of the event loop.
+    const writes = new DurableWrites(layout.files);
+    for (const { path, data } of files) await writes.stage(path, dataFileText(data));
     const written: { file: string; written: Written }[] = [];
     for (const document of taken) {
-      written.push({ file: document.file, written: await writeWithKeys(layout, tables, document) });
-      paths.push(layout.file(document.file));
+      const [keys, data] = withKeys(layout, tables, document);
+      await writes.stage(keys.path, keys.text);
+      await writes.stage(data.path, data.text);
+      written.push({
+        file: document.file,
+        written: { size: Buffer.byteLength(data.text), crc: crc32(data.text) },
+      });
     }
+    const paths = await writes.commit();
     await syncDirectories(layout, paths);
     documents.written(written);
-    manifest.note(paths);
+    manifest.note(paths.filter((path) => !path.endsWith(".keys")));
     await manifest.save();
   })();
 }
 
-/** Writes a file of a table that is not resident: its keys file first, then the file (see keys.ts). */
-async function writeWithKeys(layout: Layout, tables: Tables, document: TakenFile): Promise<Written> {
+/**
+ * A file of a table that is not resident and its keys file, the keys file first (see keys.ts). Written
+ * without indentation: these files are many and large, and read by the store alone.
+ */
+function withKeys(
+  layout: Layout,
+  tables: Tables,
+  document: TakenFile,
+): [keys: { path: string; text: string }, data: { path: string; text: string }] {
   const { table, records, data, previous, file } = document;
-  const text = JSON.stringify(data, null, 2);
+  const text = JSON.stringify(data);
   const written = { size: Buffer.byteLength(text), crc: crc32(text) };
   const state = tables.state(table);
   const entries: (readonly [string, IndexValues])[] = [];
@@ -338,13 +349,13 @@ async function writeWithKeys(layout: Layout, tables: Tables, document: TakenFile
     for (const [name, n] of countersOf(table, record))
       counters.set(name, Math.max(counters.get(name) ?? 0, n));
   }
-  await writeDurably(
-    layout.files,
-    layout.absolute(keysFileOf(file)),
-    keysText(table, { counters, entries }, written, previous),
-  );
-  await writeDurably(layout.files, layout.file(file), text);
-  return written;
+  return [
+    {
+      path: layout.absolute(keysFileOf(file)),
+      text: keysText(table, { counters, entries }, written, previous),
+    },
+    { path: layout.file(file), text },
+  ];
 }
 
 /** One file of resident tables: each table's records kept in it. */

@@ -20,6 +20,7 @@ export class SimFiles implements FileSystem {
   /** Name changes not yet made durable by a directory sync, oldest first. */
   private unsyncedNames: NameChange[] = [];
   steps = 0;
+  renames = 0;
   onStep: (() => void) | undefined;
 
   constructor(
@@ -58,6 +59,7 @@ export class SimFiles implements FileSystem {
     if (node === undefined) throw errno("ENOENT", from);
     this.changeName(dir, { dir, name: basename(from), node: undefined });
     this.changeName(dir, { dir, name: basename(to), node });
+    this.renames += 1;
     this.step();
   }
 
@@ -153,7 +155,9 @@ export class SimFiles implements FileSystem {
       return current;
     };
     if (mode === "torn") {
-      const kept = Math.floor(this.random() * (this.unsyncedNames.length + 1));
+      // Half the time every name change made it (the usual outcome), else a random prefix of them.
+      const all = this.unsyncedNames.length;
+      const kept = this.random() < 0.5 ? all : Math.floor(this.random() * (all + 1));
       for (const change of this.unsyncedNames.slice(0, kept)) {
         const entries = namesOf(change.dir);
         if (change.node === undefined) entries.delete(change.name);
