@@ -17,8 +17,8 @@ import { percentile } from "./stats.js";
 export interface LoadOptions {
   /** Requests of the history on record (the old requests worked on are picked among them). */
   history: number;
-  /** Writes in flight at once, each awaited before its lane starts the next. */
-  lanes: number;
+  /** Writes started per second, on a schedule, whether or not earlier ones are done (an open loop). */
+  perSecond: number;
   warmUpMs: number;
   durationMs: number;
   /** One write in this many works on an old request instead of submitting a new one. */
@@ -29,6 +29,7 @@ export interface LoadOptions {
 
 export interface LoadFigures {
   writeP99Ms: number;
+  writeMedianMs: number;
   /** The longest the event loop was blocked: the monitor's maximum less its resolution. */
   stallMaxMs: number;
   writesPerSecond: number;
@@ -42,50 +43,58 @@ const LOOP_RESOLUTION_MS = 5;
 const STRIDE = 7_919;
 
 /**
- * Awaited writes from many lanes at once on an open store, for long enough to run through many checkpoints:
- * new submissions, and every `oldEvery`-th write a step in the life of an old request (taken, resolved,
- * reopened by a 不满意, resolved again…) through the use cases, so old files are read and rewritten too.
- * A drainer marks outbox entries sent, as the dispatcher would, so the outbox does not grow without bound.
+ * Writes started on a fixed schedule (`perSecond`, an open loop: a slow write does not slow the arrivals,
+ * as villagers do not wait for each other) on an open store, for long enough to run through many
+ * checkpoints: new submissions, and every `oldEvery`-th write a step in the life of an old request (taken,
+ * resolved, reopened by a 不满意, resolved again…) through the use cases, so old files are read and rewritten
+ * too. A write's latency runs from when it was due to start until it is durable. A drainer marks outbox
+ * entries sent, as the dispatcher would, so the outbox does not grow without bound.
  */
 export async function writesUnderLoad(app: App, options: LoadOptions): Promise<LoadFigures> {
   const open = openHistoryRequests(options.history);
-  let next = 0;
   let oldUpdates = 0;
   let running = true;
-  let latencies: number[] = [];
+  let measuring = false;
+  const latencies: number[] = [];
+  const inFlight = new Set<Promise<void>>();
   const write = async (i: number) => {
     if (i % options.oldEvery !== 0) return submit(app, options.submission(i));
-    oldUpdates++;
+    if (measuring) oldUpdates++;
     return advanceOldRequest(app, open[((i / options.oldEvery) * STRIDE) % open.length] ?? "");
   };
-  const lane = async () => {
-    while (running) {
-      const started = performance.now();
-      await write(next++);
-      latencies.push(performance.now() - started);
-    }
-  };
-  const lanes = Array.from({ length: options.lanes }, lane);
   const drainer = drain(app, () => running);
-  await sleep(options.warmUpMs);
-  latencies = [];
-  oldUpdates = 0;
   const loop = monitorEventLoopDelay({ resolution: LOOP_RESOLUTION_MS });
-  loop.enable();
-  const started = performance.now();
-  await sleep(options.durationMs);
+  const start = performance.now();
+  const gapMs = 1_000 / options.perSecond;
+  const endMs = options.warmUpMs + options.durationMs;
+  let writes = 0;
+  for (let i = 0; ; i++) {
+    const due = i * gapMs;
+    if (due >= endMs) break;
+    const now = performance.now() - start;
+    if (due > now) await sleep(due - now);
+    if (!measuring && due >= options.warmUpMs) {
+      measuring = true;
+      loop.enable();
+    }
+    const counted = measuring;
+    const done: Promise<void> = write(i).then(() => {
+      if (counted) latencies.push(performance.now() - start - due);
+      inFlight.delete(done);
+    });
+    inFlight.add(done);
+    if (counted) writes++;
+  }
+  await Promise.all(inFlight);
   loop.disable();
-  const seconds = (performance.now() - started) / 1000;
-  const measured = latencies;
-  const updates = oldUpdates;
-  latencies = [];
   running = false;
-  await Promise.all([...lanes, drainer]);
+  await drainer;
   return {
-    writeP99Ms: percentile(measured, 0.99),
+    writeP99Ms: percentile(latencies, 0.99),
+    writeMedianMs: percentile(latencies, 0.5),
     stallMaxMs: Math.max(0, loop.max / 1e6 - LOOP_RESOLUTION_MS),
-    writesPerSecond: measured.length / seconds,
-    oldUpdates: updates,
+    writesPerSecond: writes / (options.durationMs / 1000),
+    oldUpdates,
     backlog: (await app.store.due(new Date("2100-01-01"), Number.MAX_SAFE_INTEGER)).length,
   };
 }

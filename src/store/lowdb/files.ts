@@ -132,7 +132,13 @@ export class DurableWrites {
   }
 
   async commit(): Promise<string[]> {
-    await Promise.all(this.staged.map((path) => this.files.sync(tempOf(path))));
+    // Two at a time: Node runs file calls on four threads, and the journal's fdatasync must find one free.
+    const syncing = [...this.staged];
+    const worker = async () => {
+      for (let path = syncing.shift(); path !== undefined; path = syncing.shift())
+        await this.files.sync(tempOf(path));
+    };
+    await Promise.all([worker(), worker()]);
     for (const path of this.staged) await this.files.rename(tempOf(path), path);
     return [...this.staged];
   }
