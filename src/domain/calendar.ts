@@ -88,11 +88,27 @@ export function isValidTimeZone(timeZone: string): boolean {
   }
 }
 
+export interface LocalParts {
+  readonly year: number;
+  readonly month: number;
+  readonly day: number;
+  readonly hour: number;
+  readonly minute: number;
+  readonly second: number;
+}
+
+/** Recent answers of `localParts`: deadlines fall on the same few instants (midnights) again and again. */
+const recentParts = new Map<string, LocalParts>();
+const RECENT_PARTS_LIMIT = 4_096;
+
 /** The wall-clock parts of an instant in a time zone. */
-export function localParts(instant: Date, timeZone: string) {
+export function localParts(instant: Date, timeZone: string): LocalParts {
+  const key = `${timeZone} ${instant.getTime()}`;
+  const known = recentParts.get(key);
+  if (known !== undefined) return known;
   const parts: Record<string, string> = {};
   for (const part of formatterFor(timeZone).formatToParts(instant)) parts[part.type] = part.value;
-  return {
+  const local: LocalParts = {
     year: Number(parts.year),
     month: Number(parts.month),
     day: Number(parts.day),
@@ -100,6 +116,9 @@ export function localParts(instant: Date, timeZone: string) {
     minute: Number(parts.minute),
     second: Number(parts.second),
   };
+  if (recentParts.size >= RECENT_PARTS_LIMIT) recentParts.clear();
+  recentParts.set(key, local);
+  return local;
 }
 
 export function localDate(instant: Date, timeZone: string): string {

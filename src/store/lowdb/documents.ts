@@ -45,7 +45,7 @@ export class DocumentFiles implements Documents {
 
   constructor(
     private readonly layout: Layout,
-    private readonly capacity = 32,
+    private readonly capacity = 64,
   ) {}
 
   async get(table: AnyTable, key: string, file: string): Promise<unknown> {

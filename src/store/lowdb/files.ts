@@ -92,7 +92,11 @@ export const nodeFileSystem: FileSystem = {
   async openAppend(path) {
     const handle: FileHandle = await open(path, "a");
     return {
-      append: (text) => handle.appendFile(text),
+      append: async (text) => {
+        const bytes = Buffer.from(text, "utf8");
+        let written = 0;
+        while (written < bytes.length) written += (await handle.write(bytes, written)).bytesWritten;
+      },
       datasync: () => handle.datasync(),
       close: () => handle.close(),
     };
@@ -132,13 +136,8 @@ export class DurableWrites {
   }
 
   async commit(): Promise<string[]> {
-    // Two at a time: Node runs file calls on four threads, and the journal's fdatasync must find one free.
-    const syncing = [...this.staged];
-    const worker = async () => {
-      for (let path = syncing.shift(); path !== undefined; path = syncing.shift())
-        await this.files.sync(tempOf(path));
-    };
-    await Promise.all([worker(), worker()]);
+    // One at a time: Node runs file calls on four threads, and the journal and reads must find one free.
+    for (const path of this.staged) await this.files.sync(tempOf(path));
     for (const path of this.staged) await this.files.rename(tempOf(path), path);
     return [...this.staged];
   }
