@@ -193,18 +193,24 @@ export class TableState {
   }
 
   /**
-   * `restore` for a key not known yet, of a table that is not resident, with `file` and `values` already
-   * interned: the fast path of opening, taken a million times for a county's history.
+   * `restore` for a key of a table that is not resident, with `file` and the values in `columns` (one list
+   * per index, one value per row) already interned: the fast path of opening, taken a million times for a
+   * county's history. False, changing nothing, when the key is already known.
    */
-  restoreNew(key: string, file: string, values: readonly IndexValue[]): void {
-    this.entries.set(key, [file as IndexValue].concat(values) as unknown as Entry);
-    for (let at = 0; at < values.length; at++) {
-      const value = values[at];
+  restoreNew(key: string, file: string, columns: readonly (readonly IndexValue[])[], row: number): boolean {
+    if (this.entries.has(key)) return false;
+    const entry = new Array<IndexValue>(columns.length + 1);
+    entry[0] = file;
+    for (let at = 0; at < columns.length; at++) {
+      const value = columns[at]?.[row];
+      entry[at + 1] = value;
       if (value === undefined) continue;
       const index = this.indexes[at];
       if (typeof value === "string") index?.add(value, key);
       else for (const one of value) index?.add(one, key);
     }
+    this.entries.set(key, entry as unknown as Entry);
+    return true;
   }
 
   /** The one copy of a string kept for files and index values. */

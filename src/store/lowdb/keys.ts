@@ -134,19 +134,18 @@ export function readKeys(
   return { ok: true, table, keys };
 }
 
-/** The index values of the `row`th key of a keys file; `strings` are its strings (as the caller keeps them). */
-export function valuesAt(keys: KeysFile, row: number, strings: readonly string[]): IndexValue[] {
+/** The index values of every key, one list per index; `strings` are the file's strings as the caller keeps them. */
+export function decodeColumns(keys: KeysFile, strings: readonly string[]): IndexValue[][] {
   const string = (at: number) => {
     const text = strings[at];
     if (text === undefined) throw new Error(`A keys file refers to string ${at}, which it does not have.`);
     return text;
   };
-  const values: IndexValue[] = [];
-  for (const column of keys.columns) {
-    const cell = column[row] ?? -1;
-    if (cell >= 0) values.push(string(cell));
-    else if (cell === -1) values.push(undefined);
-    else values.push((keys.lists[-2 - cell] ?? []).map(string));
-  }
-  return values;
+  return keys.columns.map((column) =>
+    column.map((cell): IndexValue => {
+      if (cell >= 0) return string(cell);
+      if (cell === -1) return undefined;
+      return (keys.lists[-2 - cell] ?? []).map(string);
+    }),
+  );
 }

@@ -6,7 +6,7 @@ import { countersOf, OUTBOX_COUNTER, type Tables } from "../tables.js";
 import type { DocumentFiles, TakenFile } from "./documents.js";
 import { CorruptDataFileError, MissingDataFileError } from "./errors.js";
 import { DurableWrites, dataFileText, parseData, parseJson, readDataFile, type Written } from "./files.js";
-import { type IndexValues, type KeysFile, keysFileOf, keysText, readKeys, valuesAt } from "./keys.js";
+import { decodeColumns, type IndexValues, type KeysFile, keysFileOf, keysText, readKeys } from "./keys.js";
 import { type Layout, NOT_TABLE_FILES } from "./layout.js";
 import type { Manifest } from "./manifest.js";
 import { CountersFile, LegacyCounters, OutboxFile, ProcessedFile, TableFile } from "./schema.js";
@@ -125,14 +125,17 @@ function restoreKeys(
 ): void {
   const state = tables.state(table);
   const home = state.intern(file);
-  const strings = keys.strings.map((text) => state.intern(text));
+  const columns = decodeColumns(
+    keys,
+    keys.strings.map((text) => state.intern(text)),
+  );
   keys.keys.forEach((key, row) => {
-    const values = valuesAt(keys, row, strings);
-    if (state.fileOf(key) === undefined) {
-      state.restoreNew(key, home, values);
-      return;
-    }
-    const { previous } = state.restore(key, file, values);
+    if (state.restoreNew(key, home, columns, row)) return;
+    const { previous } = state.restore(
+      key,
+      file,
+      columns.map((column) => column[row]),
+    );
     if (previous !== undefined && previous !== file) conflicts.push({ table, key, files: [previous, file] });
   });
   for (const [key, n] of Object.entries(keys.counters)) tables.apply({ t: "counter", key, n });
