@@ -32,11 +32,16 @@ export class Journal {
   /** Lines written and fdatasyncs done so far. */
   readonly stats = { lines: 0, syncs: 0 };
 
+  /** The next segment, opened (and its name synced) ahead, so a rotation holds no line up. */
+  private upcoming: Promise<AppendFile>;
+
   private constructor(
     private readonly layout: Layout,
     private segment: number,
     private handle: AppendFile,
-  ) {}
+  ) {
+    this.upcoming = this.openAhead();
+  }
 
   static async create(layout: Layout, segment: number): Promise<Journal> {
     return new Journal(layout, segment, await openSegment(layout, segment));
@@ -54,6 +59,17 @@ export class Journal {
   async close(): Promise<void> {
     await this.draining;
     await this.handle.close();
+    const upcoming = await this.upcoming.catch(() => undefined);
+    if (upcoming === undefined) return;
+    await upcoming.close();
+    await this.layout.files.remove(this.layout.segment(this.segment + 1));
+  }
+
+  private openAhead(): Promise<AppendFile> {
+    const opening = openSegment(this.layout, this.segment + 1);
+    // A failure here is met at the next rotation, which awaits it.
+    opening.catch(() => undefined);
+    return opening;
   }
 
   private push<T>(item: (resolve: (value: T) => void, reject: (error: unknown) => void) => Item): Promise<T> {
@@ -94,9 +110,11 @@ export class Journal {
 
   private async startNextSegment(rotation: Rotation): Promise<void> {
     const closed = this.layout.segment(this.segment);
-    await this.handle.close();
+    const previous = this.handle;
+    this.handle = await this.upcoming;
     this.segment += 1;
-    this.handle = await openSegment(this.layout, this.segment);
+    this.upcoming = this.openAhead();
+    await previous.close();
     rotation.resolve(closed);
   }
 
