@@ -695,6 +695,15 @@ describe("lowdb store", () => {
       expect(towns.map((t) => t.id)).toEqual(["t1"]);
     });
 
+    it("drops a damaged last line of the newest journal when an empty segment was opened after it", async () => {
+      await writeFile(file("journal.1.jsonl"), `${checked("t1")}${flipped(checked("t2"))}`);
+      await writeFile(file("journal.2.jsonl"), "");
+
+      const towns = await once((tx) => tx.all(Towns));
+
+      expect(towns.map((t) => t.id)).toEqual(["t1"]);
+    });
+
     it("refuses a damaged last line of an older journal segment", async () => {
       await writeFile(file("journal.1.jsonl"), `${checked("t1")}${flipped(checked("t2"))}`);
       await writeFile(file("journal.2.jsonl"), checked("t3"));

@@ -10,9 +10,9 @@
  * checkpoint starts a new journal segment and deletes the old one once the files reflecting it are on disk.
  *
  * At open: files of resident tables are read and zod-parsed; files of the others (requests) are not: their
- * keys files (keys.ts) are, and each file is checked against the size and checksum written with it. A
- * corrupt or missing file stops the open with its path, and is never written. Then the journal is replayed
- * (full-document puts, idempotent; a torn last line is ignored) and a checkpoint runs.
+ * keys files (keys.ts) are, and each file's size is checked against its keys file (its checksum when it is
+ * first read). A corrupt or missing file stops the open with its path, and is never written. Then the
+ * journal is replayed (full-document puts, idempotent; a torn last line is ignored) and a checkpoint runs.
  *
  * Memory: records of resident tables stay in memory; of the others only keys and index values do, and their
  * files are cached least-recently-used.

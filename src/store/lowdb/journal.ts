@@ -155,10 +155,15 @@ export async function readJournal(
   const numbers = segmentNumbers(entries.map((entry) => entry.name));
   const segments = numbers.map((n) => layout.segment(n));
   const units: Op[][] = [];
+  const texts = await Promise.all(
+    segments.map(async (path) => (await layout.files.read(path))?.toString("utf8") ?? ""),
+  );
+  // The segment written last: a segment opened ahead of time may follow it, empty.
+  const newest = texts.findLastIndex((text) => text !== "");
   for (const [at, path] of segments.entries()) {
-    const lines = ((await layout.files.read(path))?.toString("utf8") ?? "").split("\n");
+    const lines = (texts[at] ?? "").split("\n");
     lines.pop();
-    const last = at === segments.length - 1 ? lines.length - 1 : -1;
+    const last = at === newest ? lines.length - 1 : -1;
     for (const [index, line] of lines.entries()) {
       if (line.trim() === "") continue;
       const json = lineJson(path, index + 1, line, index === last);
