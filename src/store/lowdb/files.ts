@@ -117,9 +117,8 @@ export function checksum(text: string): string {
 
 /**
  * Writes files so that each survives a power loss: every new content goes to a temp file (`stage`), then
- * all temp files are fsynced (together, so the file system can commit them at once) and renamed over the
- * old files in the order they were staged (`commit`). The caller syncs the directories, which makes the
- * renames durable.
+ * all temp files are fsynced and renamed over the old files in the order they were staged (`commit`). The
+ * caller syncs the directories, which makes the renames durable.
  */
 export class DurableWrites {
   private readonly staged: string[] = [];
@@ -148,7 +147,7 @@ function tempOf(path: string): string {
 }
 
 /**
- * lowdb's adapter for one data file, written with `writeDurably`: lowdb's own JSONFile renames without an
+ * lowdb's adapter for one data file, written with `DurableWrites`: lowdb's own JSONFile renames without an
  * fsync, so a crash soon after can leave an empty file under the old name.
  */
 class DurableJsonFile implements Adapter<unknown> {
