@@ -121,24 +121,25 @@ export function checksum(text: string): string {
  * caller syncs the directories, which makes the renames durable.
  */
 export class DurableWrites {
-  private readonly staged: string[] = [];
+  private readonly staged: { path: string; sync: boolean }[] = [];
   private readonly made = new Set<string>();
 
   constructor(private readonly files: FileSystem) {}
 
-  async stage(path: string, text: string): Promise<void> {
+  /** `sync: false` for a file that may be lost or torn by a crash, as it can be rebuilt from others. */
+  async stage(path: string, text: string, { sync = true } = {}): Promise<void> {
     const dir = dirname(path);
     if (!this.made.has(dir)) await this.files.makeDirectory(dir);
     this.made.add(dir);
     await this.files.write(tempOf(path), text);
-    this.staged.push(path);
+    this.staged.push({ path, sync });
   }
 
   async commit(): Promise<string[]> {
     // One at a time: Node runs file calls on four threads, and the journal and reads must find one free.
-    for (const path of this.staged) await this.files.sync(tempOf(path));
-    for (const path of this.staged) await this.files.rename(tempOf(path), path);
-    return [...this.staged];
+    for (const { path, sync } of this.staged) if (sync) await this.files.sync(tempOf(path));
+    for (const { path } of this.staged) await this.files.rename(tempOf(path), path);
+    return this.staged.map(({ path }) => path);
   }
 }
 

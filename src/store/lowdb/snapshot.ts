@@ -317,7 +317,8 @@ export function writeChanges(
     const written: { file: string; written: Written }[] = [];
     for (const document of taken) {
       const [keys, data] = withKeys(layout, tables, document);
-      await writes.stage(keys.path, keys.text);
+      // A keys file lost to a crash is rebuilt from its request file, so it needs no fsync of its own.
+      await writes.stage(keys.path, keys.text, { sync: false });
       await writes.stage(data.path, data.text);
       written.push({
         file: document.file,
