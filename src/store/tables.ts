@@ -351,7 +351,7 @@ export class Tables {
   indexDocument(table: AnyTable, record: unknown): void {
     const state = this.state(table);
     state.index(table.key(record), record);
-    for (const [name, n] of countersOf(table, record)) this.raise(name, n);
+    this.raiseFrom(table, record);
   }
 
   private put(state: TableState, record: unknown): void {
