@@ -46,6 +46,8 @@ export class DocumentFiles implements Documents {
   constructor(
     private readonly layout: Layout,
     private readonly capacity = 64,
+    /** The file a key is indexed under now; a record read from a file it is not indexed under is left out. */
+    private readonly locate?: (table: AnyTable, key: string) => string | undefined,
   ) {}
 
   async get(table: AnyTable, key: string, file: string): Promise<unknown> {
@@ -193,7 +195,12 @@ export class DocumentFiles implements Documents {
     }
     // Every read parses its record with the table's schema (staged.ts), so the file is not parsed whole here.
     if (!Array.isArray(list)) throw new CorruptDataFileError(path, `its ${table.name} are not a list`);
-    const records: Records = new Map(list.map((record: unknown) => [table.key(record), record]));
+    // A file one write behind its keys file (a crash came between them) may hold records deleted or moved since.
+    const records: Records = new Map();
+    for (const record of list) {
+      const key = table.key(record);
+      if (this.locate === undefined || this.locate(table, key) === file) records.set(key, record);
+    }
     this.cache.set(file, records);
     this.evict();
     return records;

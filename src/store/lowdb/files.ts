@@ -131,6 +131,8 @@ export class DurableWrites {
     const dir = dirname(path);
     if (!this.made.has(dir)) await this.files.makeDirectory(dir);
     this.made.add(dir);
+    // A temp file left by a crash is removed, not overwritten: unsynced, its old content could outlive the new.
+    if (!sync) await this.files.remove(tempOf(path));
     await this.files.write(tempOf(path), text);
     this.staged.push({ path, sync });
   }

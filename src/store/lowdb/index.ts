@@ -60,9 +60,10 @@ export async function openLowdbStore(dir: string, options: LowdbStoreOptions = {
   await makeDurableDirectory(layout.files, dir);
   const lock = await layout.files.lock(layout.lock);
   try {
-    const documents = new DocumentFiles(layout, options.cachedBuckets);
+    const locate = (table: AnyTable, key: string) => tables.state(table).fileOf(key);
+    const documents = new DocumentFiles(layout, options.cachedBuckets, locate);
     const limits = { processed: PROCESSED_LIMIT, deadLetters: DEAD_LETTER_LIMIT, ...options.limits };
-    const tables = new Tables(options.tables ?? KERNEL_TABLES, documents, limits);
+    const tables: Tables = new Tables(options.tables ?? KERNEL_TABLES, documents, limits);
     const manifest = await Manifest.open(layout);
     const loaded = await loadFiles(layout, tables, documents, manifest);
     manifest.note(loaded.read);
