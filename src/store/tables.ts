@@ -290,6 +290,11 @@ export class Tables {
     return this.states.has(name);
   }
 
+  /** The declared table of this name; undefined when there is none. */
+  tableNamed(name: string): AnyTable | undefined {
+    return this.states.get(name)?.table;
+  }
+
   /** A committed record; undefined when there is none. */
   async get(table: AnyTable, key: string): Promise<unknown> {
     const state = this.state(table);

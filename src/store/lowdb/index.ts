@@ -67,8 +67,7 @@ export async function openLowdbStore(dir: string, options: LowdbStoreOptions = {
     const manifest = await Manifest.open(layout);
     const loaded = await loadFiles(layout, tables, documents, manifest);
     manifest.note(loaded.read);
-    const tableNamed = (name: string) => (tables.hasTable(name) ? tables.state(name).table : undefined);
-    const replay = await readJournal(layout, tableNamed);
+    const replay = await readJournal(layout, (name) => tables.tableNamed(name));
     const replayed = new Set<string>();
     for (const ops of replay.units) {
       for (const op of ops) {

@@ -99,10 +99,8 @@ interface FromKeys {
  * replaced, when a crash came between the two writes); undefined when the data file must be parsed instead.
  */
 async function checkAgainstKeys(layout: Layout, tables: Tables, file: string): Promise<FromKeys | undefined> {
-  const keysBytes = await layout.files.read(layout.absolute(keysFileOf(file)));
-  if (keysBytes === undefined) return undefined;
-  const read = readKeys(keysBytes, (name) => (tables.hasTable(name) ? tables.state(name).table : undefined));
-  if (!read.ok) return undefined;
+  const read = await readKeysOf(layout, tables, file);
+  if (read === undefined) return undefined;
   const path = layout.file(file);
   const size = await layout.files.size(path);
   if (size === undefined) return undefined;
@@ -114,6 +112,14 @@ async function checkAgainstKeys(layout: Layout, tables: Tables, file: string): P
       "its size is not the one written with it: it was cut short or changed by hand",
     );
   return { table: read.table, keys: read.keys, onDisk };
+}
+
+/** The keys file of a data file, when there is one that can be trusted. */
+async function readKeysOf(layout: Layout, tables: Tables, file: string) {
+  const bytes = await layout.files.read(layout.absolute(keysFileOf(file)));
+  if (bytes === undefined) return undefined;
+  const read = readKeys(bytes, (name) => tables.tableNamed(name));
+  return read.ok ? read : undefined;
 }
 
 function restoreKeys(
@@ -153,10 +159,8 @@ async function restoreOrphanKeys(
   file: string,
   conflicts: Conflict[],
 ): Promise<void> {
-  const bytes = await layout.files.read(layout.absolute(keysFileOf(file)));
-  if (bytes === undefined) return;
-  const read = readKeys(bytes, (name) => (tables.hasTable(name) ? tables.state(name).table : undefined));
-  if (!read.ok) return;
+  const read = await readKeysOf(layout, tables, file);
+  if (read === undefined) return;
   if (read.keys.previous !== undefined) throw new MissingDataFileError(layout.file(file));
   restoreKeys(tables, documents, file, { table: read.table, keys: read.keys, onDisk: [] }, conflicts);
 }
