@@ -48,6 +48,9 @@ export const Config = z.object({
       .regex(/^[A-Za-z0-9_-]{1,256}$/, { message: "must be 1-256 characters of A-Z, a-z, 0-9, _ and -" }),
   ),
   TELEGRAM_WEBHOOK_PORT: withDefault(wholeNumber(1, 65535), 8443),
+  TELEGRAM_MESSAGES_PER_SECOND: withDefault(wholeNumber(1, 1000), 30),
+  TELEGRAM_CHAT_MESSAGES_PER_SECOND: withDefault(wholeNumber(1, 30), 1),
+  TELEGRAM_GROUP_MESSAGES_PER_MINUTE: withDefault(wholeNumber(5, 600), 20),
 });
 export type Config = z.infer<typeof Config>;
 

@@ -12,6 +12,7 @@ import { FEATURES } from "./features/index.js";
 import { createCronSchedule } from "./jobs/cron.js";
 import { consoleLogger } from "./logger.js";
 import { type ChannelSender, createDispatcher, type Logger } from "./outbox/dispatcher.js";
+import type { ChannelLimits } from "./outbox/lanes.js";
 import { loadCalendarData } from "./store/calendar.js";
 import { openLowdbStore } from "./store/lowdb/index.js";
 
@@ -84,7 +85,25 @@ export async function startApp(
           logger,
         });
   if (telegram !== undefined) senders.set("telegram", telegram.sender);
-  const dispatcher = createDispatcher({ outbox: store, senders, clock, logger });
+  const limits = new Map<ChannelName, ChannelLimits>([
+    [
+      "telegram",
+      {
+        perSecond: config.TELEGRAM_MESSAGES_PER_SECOND,
+        perChatPerSecond: config.TELEGRAM_CHAT_MESSAGES_PER_SECOND,
+        perGroupPerMinute: config.TELEGRAM_GROUP_MESSAGES_PER_MINUTE,
+        isGroup: (chatId) => chatId.startsWith("-"),
+      },
+    ],
+  ]);
+  const dispatcher = createDispatcher({
+    outbox: store,
+    senders,
+    clock,
+    logger,
+    limits,
+    onGiveUp: (entry, reason) => app.undelivered(entry, reason),
+  });
   if (local !== undefined) {
     localUrl = await local.start();
     stops.push(() => local.close());

@@ -150,7 +150,7 @@ async function member(unit: Unit, id: string): Promise<Member> {
 async function drain(app: App, running: () => boolean): Promise<void> {
   while (running()) {
     const due = await app.store.due(new Date("2100-01-01"), 1_000);
-    await Promise.all(due.map((entry) => app.store.markSent(entry.id)));
+    await app.store.markSent(due.map((entry) => ({ id: entry.id, revision: entry.revision ?? 0 })));
     if (due.length === 0) await sleep(5);
   }
 }

@@ -1,12 +1,20 @@
 import type { WorkingCalendar } from "../domain/calendar.js";
 import { DEFAULT_DEADLINE_POLICY, type DeadlinePolicy } from "../domain/deadlines.js";
 import type { ChannelName, Language, Member, Village } from "../domain/model.js";
-import type { Deps } from "./deps.js";
+import { type Deps, inUnit } from "./deps.js";
 import type { Feature } from "./feature.js";
 import { handleInbound, type InboundOutcome, type Kernel } from "./handle.js";
 import { kernelFeature } from "./kernel.js";
 import type { OutgoingMessage } from "./messages.js";
-import { type Clock, type OpenStore, type Outbox, type Schedule, type Store, systemClock } from "./ports.js";
+import {
+  type Clock,
+  type OpenStore,
+  type Outbox,
+  type OutboxEntry,
+  type Schedule,
+  type Store,
+  systemClock,
+} from "./ports.js";
 import { createRegistry, type Registry } from "./registry.js";
 import type { Text } from "./text.js";
 
@@ -34,6 +42,8 @@ export interface App extends Kernel {
   menuFor(member: Member, village: Village, lead?: Text): OutgoingMessage;
   /** Runs every job once now (as at start): what is due is sent, what was sent is not sent again. */
   runJobs(): Promise<void>;
+  /** The outbox gave a message up: the features that care say so to the people who can fix it. */
+  undelivered(entry: OutboxEntry, reason: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -59,6 +69,9 @@ export async function createApp(config: AppConfig): Promise<App> {
     menuFor: (member, village, lead) => registry.mainMenu(member, village, lead),
     async runJobs() {
       for (const job of registry.jobs) await job.run(deps, deps.clock.now());
+    },
+    async undelivered(entry, reason) {
+      for (const hook of registry.onUndelivered) await inUnit(deps, (unit) => hook(unit, entry, reason));
     },
     close: () => store.close(),
   };

@@ -6,7 +6,7 @@ import type { PendingStep } from "./conversation.js";
 import type { Deps, Unit } from "./deps.js";
 import type { InboundEvent } from "./inbound.js";
 import type { Button, OutgoingMessage, Text } from "./messages.js";
-import type { DeliveryTarget } from "./ports.js";
+import type { DeliveryTarget, OutboxEntry } from "./ports.js";
 import type { AnyTable } from "./tables.js";
 import type { TextBook } from "./text.js";
 
@@ -173,4 +173,6 @@ export interface Feature {
   /** A group admin (checked by the channel) binds the group to a village. */
   onBindGroup?: (turn: GroupTurn) => Promise<Outcome>;
   jobs?: readonly JobSpec[];
+  /** The outbox gave a message up (`reason` as the platform put it); runs in its own unit of work. */
+  onUndelivered?: (unit: Unit, entry: OutboxEntry, reason: string) => Promise<void>;
 }

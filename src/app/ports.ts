@@ -21,6 +21,18 @@ export interface DeliveryTarget {
   villageId?: string;
 }
 
+/** How a message is queued (see `Transaction.enqueue`). */
+export interface EnqueueOptions {
+  /** Bulk traffic (tallies, reminders) waits behind replies to what people just did. */
+  bulk?: boolean;
+  /**
+   * The message's identity in its chat (a poll's live count, a request's status card): a later message with
+   * the same key in the same chat replaces it. Sent already, it is edited in place; still waiting, only the
+   * latest content goes out.
+   */
+  key?: string;
+}
+
 export interface OutboxEntry {
   id: string;
   target: DeliveryTarget;
@@ -30,6 +42,12 @@ export interface OutboxEntry {
   /** Not to be tried before this instant (a retry's back-off or a 429's retry_after). */
   notBefore: string;
   lastError?: string;
+  bulk?: true;
+  key?: string;
+  /** Raised each time a keyed entry's content is replaced while it waits; a send of an older one does not remove it. */
+  revision?: number;
+  /** The platform's id of the message sent earlier under the same key: this entry edits it. */
+  edits?: string;
 }
 
 /**
@@ -59,7 +77,7 @@ export interface Transaction {
   hasProcessed(eventKey: string): Promise<boolean>;
   markProcessed(eventKey: string): void;
 
-  enqueue(target: DeliveryTarget, message: OutgoingMessage): void;
+  enqueue(target: DeliveryTarget, message: OutgoingMessage, options?: EnqueueOptions): void;
 }
 
 export interface Store {
@@ -70,10 +88,32 @@ export interface Store {
 /** Opens a store for these tables (lowdb needs them to read its files, memory to index them). */
 export type OpenStore = (tables: readonly AnyTable[]) => Promise<Store & Outbox>;
 
+/** An entry delivered: its id, the revision sent, and the platform's id of the message when it is keyed. */
+export interface SentEntry {
+  id: string;
+  revision: number;
+  ref?: string;
+}
+
+export interface DueOptions {
+  /** Entries already taken. */
+  skip?: ReadonlySet<string>;
+  /** At most this many bulk entries (replies are not held back by bulk). */
+  bulkLimit?: number;
+}
+
 /** The dispatcher's view of the persisted outgoing messages. */
 export interface Outbox {
-  due(now: Date, limit: number): Promise<OutboxEntry[]>;
-  markSent(id: string): Promise<void>;
+  /**
+   * Entries due at `now`, replies before bulk, each in the order queued; at most `limit`. A keyed entry whose
+   * message was sent before carries the platform's id of it in `edits`.
+   */
+  due(now: Date, limit: number, options?: DueOptions): Promise<OutboxEntry[]>;
+  /**
+   * Removes delivered entries, in one commit. An entry whose content was replaced while it was being sent (a
+   * newer revision) stays, to be sent as an edit.
+   */
+  markSent(sent: readonly SentEntry[]): Promise<void>;
   /** Schedules another try at `retryAt`, or gives the entry up when `retryAt` is undefined. */
   markFailed(id: string, error: string, retryAt: Date | undefined): Promise<void>;
 }

@@ -21,6 +21,7 @@ export interface Registry {
   onText: readonly NonNullable<Feature["onText"]>[];
   onJoin: Feature["onJoin"] | undefined;
   onBindGroup: Feature["onBindGroup"] | undefined;
+  onUndelivered: NonNullable<Feature["onUndelivered"]>[];
 }
 
 function unique<T>(kind: string, items: Iterable<[string, T]>): Map<string, T> {
@@ -134,5 +135,8 @@ export function createRegistry(declared: readonly Feature[], kernel: Feature): R
     onText: features.flatMap((feature) => (feature.onText === undefined ? [] : [feature.onText])),
     onJoin: only(features, "onJoin"),
     onBindGroup: only(features, "onBindGroup"),
+    onUndelivered: features.flatMap((feature) =>
+      feature.onUndelivered === undefined ? [] : [feature.onUndelivered],
+    ),
   };
 }

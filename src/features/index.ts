@@ -1,4 +1,5 @@
 import type { Feature } from "../app/feature.js";
+import { deliveriesFeature } from "./deliveries/index.js";
 import { intakeFeature } from "./intake/index.js";
 import { languageFeature } from "./language/index.js";
 import { requestsFeature } from "./requests/index.js";
@@ -12,4 +13,5 @@ export const FEATURES: readonly Feature[] = [
   requestsFeature,
   rosterFeature,
   languageFeature,
+  deliveriesFeature,
 ];

@@ -2,8 +2,11 @@ import type { OutgoingMessage } from "../app/messages.js";
 import {
   type Clock,
   type DeliveryTarget,
+  type DueOptions,
+  type EnqueueOptions,
   type Outbox,
   type OutboxEntry,
+  type SentEntry,
   type Store,
   systemClock,
   type Transaction,
@@ -15,6 +18,7 @@ import {
   type Op,
   OUTBOX_COUNTER,
   outboxId,
+  sentKey,
   type TableState,
   type Tables,
 } from "./tables.js";
@@ -47,6 +51,10 @@ export const noPersistence: Persistence = {
 };
 
 const REMOVED = Symbol("removed");
+
+function sameChat(a: DeliveryTarget, b: DeliveryTarget): boolean {
+  return a.channel === b.channel && a.chatId === b.chatId;
+}
 type Staged = unknown;
 
 /** Runs tasks one after another; a failed task does not stop the ones behind it. */
@@ -123,7 +131,8 @@ class Changes {
 class Unit implements Transaction {
   private readonly changes = new Map<string, Changes>();
   private readonly processed = new Set<string>();
-  private readonly outgoing: { target: DeliveryTarget; message: OutgoingMessage }[] = [];
+  private readonly outgoing: { target: DeliveryTarget; message: OutgoingMessage; options: EnqueueOptions }[] =
+    [];
   private readonly counters = new Map<string, number>();
   private open = true;
 
@@ -195,9 +204,19 @@ class Unit implements Transaction {
     this.processed.add(eventKey);
   }
 
-  enqueue(target: DeliveryTarget, message: OutgoingMessage): void {
+  enqueue(target: DeliveryTarget, message: OutgoingMessage, options: EnqueueOptions = {}): void {
     this.assertOpen();
-    this.outgoing.push({ target: DeliveryTargetSchema.parse(target), message: structuredClone(message) });
+    const parsed = DeliveryTargetSchema.parse(target);
+    const copy = structuredClone(message);
+    const key = options.key;
+    if (key !== undefined) {
+      // Two of one key in a unit: the later content replaces the earlier.
+      const at = this.outgoing.findIndex(
+        (queued) => queued.options.key === key && sameChat(queued.target, parsed),
+      );
+      if (at >= 0) this.outgoing.splice(at, 1);
+    }
+    this.outgoing.push({ target: parsed, message: copy, options: { ...options } });
   }
 
   /** Ends the unit and turns its staged writes into ops. */
@@ -213,18 +232,29 @@ class Unit implements Transaction {
       }
     }
     for (const key of this.processed) ops.push({ t: "processed", key });
-    if (this.outgoing.length > 0) {
-      const createdAt = now.toISOString();
-      let n = this.tables.counter(OUTBOX_COUNTER);
-      for (const { target, message } of this.outgoing) {
-        n += 1;
-        ops.push({
-          t: "outbox",
-          v: { id: outboxId(n), target, message, createdAt, attempts: 0, notBefore: createdAt },
-        });
+    const createdAt = now.toISOString();
+    let n = this.tables.counter(OUTBOX_COUNTER);
+    for (const { target, message, options } of this.outgoing) {
+      const waiting = options.key === undefined ? undefined : this.tables.waitingWithKey(target, options.key);
+      if (waiting !== undefined) {
+        // Only the latest content of a keyed message goes out; it keeps its place in the queue.
+        ops.push({ t: "outbox", v: { ...waiting, message, revision: (waiting.revision ?? 0) + 1 } });
+        continue;
       }
-      ops.push({ t: "counter", key: OUTBOX_COUNTER, n });
+      n += 1;
+      const entry: OutboxEntry = {
+        id: outboxId(n),
+        target,
+        message,
+        createdAt,
+        attempts: 0,
+        notBefore: createdAt,
+      };
+      if (options.bulk === true) entry.bulk = true;
+      if (options.key !== undefined) entry.key = options.key;
+      ops.push({ t: "outbox", v: entry });
     }
+    if (n > this.tables.counter(OUTBOX_COUNTER)) ops.push({ t: "counter", key: OUTBOX_COUNTER, n });
     return ops;
   }
 
@@ -278,22 +308,43 @@ export class StagedStore implements Store, Outbox {
     return value;
   }
 
-  async due(now: Date, limit: number): Promise<OutboxEntry[]> {
+  async due(now: Date, limit: number, options: DueOptions = {}): Promise<OutboxEntry[]> {
     const at = now.getTime();
-    const due: OutboxEntry[] = [];
+    const skip = options.skip;
+    let bulkLeft = options.bulkLimit ?? limit;
+    const replies: OutboxEntry[] = [];
+    const bulk: OutboxEntry[] = [];
     // The outbox Map holds entries in creation order: they are added in id order and updated in place.
     for (const entry of this.tables.outbox.values()) {
-      if (due.length >= limit) break;
-      if (Date.parse(entry.notBefore) <= at) due.push(entry);
+      if (replies.length >= limit) break;
+      if (skip?.has(entry.id) === true || Date.parse(entry.notBefore) > at) continue;
+      if (entry.bulk !== true) replies.push(entry);
+      else if (bulkLeft > 0) {
+        bulk.push(entry);
+        bulkLeft--;
+      }
     }
-    const result = structuredClone(due);
+    const due = [...replies, ...bulk].slice(0, limit).map((entry) => {
+      const copy = structuredClone(entry);
+      const edits =
+        entry.key === undefined ? undefined : this.tables.sent.get(sentKey(entry.target, entry.key));
+      if (edits !== undefined) copy.edits = edits;
+      return copy;
+    });
     await this.lastDurable;
-    return result;
+    return due;
   }
 
-  async markSent(id: string): Promise<void> {
-    if (!this.tables.outbox.has(id)) return;
-    await this.commit([{ t: "outbox.del", id }]);
+  async markSent(sent: readonly SentEntry[]): Promise<void> {
+    const ops: Op[] = [];
+    for (const { id, revision, ref } of sent) {
+      const entry = this.tables.outbox.get(id);
+      if (entry === undefined) continue;
+      if (ref !== undefined && entry.key !== undefined)
+        ops.push({ t: "sent", key: sentKey(entry.target, entry.key), ref });
+      if ((entry.revision ?? 0) === revision) ops.push({ t: "outbox.del", id });
+    }
+    if (ops.length > 0) await this.commit(ops);
   }
 
   async markFailed(id: string, error: string, retryAt: Date | undefined): Promise<void> {

@@ -12,6 +12,13 @@ import { ChannelName, Language } from "../domain/model.js";
 
 export const PROCESSED_LIMIT = 10_000;
 export const DEAD_LETTER_LIMIT = 1_000;
+/** Platform ids of keyed messages kept for editing; an older one is sent anew instead of edited. */
+export const SENT_KEYS_LIMIT = 10_000;
+
+/** One keyed message in one chat (see `EnqueueOptions.key`). */
+export function sentKey(target: { channel: string; chatId: string }, key: string): string {
+  return `${target.channel}:${target.chatId}:${key}`;
+}
 
 const OutgoingMessageSchema = z.custom<OutgoingMessage>(
   (value) =>
@@ -35,6 +42,10 @@ export const OutboxEntrySchema = z.object({
   attempts: z.number().int().nonnegative(),
   notBefore: z.string(),
   lastError: z.string().exactOptional(),
+  bulk: z.literal(true).exactOptional(),
+  key: z.string().min(1).exactOptional(),
+  revision: z.number().int().nonnegative().exactOptional(),
+  edits: z.string().exactOptional(),
 });
 
 /** One change to committed state: a record put or deleted, a counter raised, an event or message noted. */
@@ -46,6 +57,7 @@ export const Op = z.discriminatedUnion("t", [
   z.object({ t: z.literal("outbox"), v: OutboxEntrySchema }),
   z.object({ t: z.literal("outbox.del"), id: z.string() }),
   z.object({ t: z.literal("dead"), v: OutboxEntrySchema }),
+  z.object({ t: z.literal("sent"), key: z.string(), ref: z.string() }),
 ]);
 export type Op = z.infer<typeof Op>;
 
@@ -64,11 +76,24 @@ export interface Dirty {
   files: Set<string>;
   counters: boolean;
   processed: boolean;
+  /** The outbox's counter, dead letters and sent keys (outbox.json). */
   outbox: boolean;
+  /** Outbox buckets (see `outboxBucket`) whose waiting entries changed. */
+  outboxBuckets: Set<number>;
 }
 
 export function cleanDirty(): Dirty {
-  return { files: new Set(), counters: false, processed: false, outbox: false };
+  return { files: new Set(), counters: false, processed: false, outbox: false, outboxBuckets: new Set() };
+}
+
+/** How many files waiting outbox entries are spread over: their ids go round them, OUTBOX_BUCKET_SIZE at a time. */
+export const OUTBOX_BUCKETS = 64;
+export const OUTBOX_BUCKET_SIZE = 256;
+
+/** The bucket of an outbox entry: so that a checkpoint rewrites only the few that changed, not every entry. */
+export function outboxBucket(id: string): number {
+  const n = Number(id.slice(1));
+  return Number.isSafeInteger(n) ? Math.floor(n / OUTBOX_BUCKET_SIZE) % OUTBOX_BUCKETS : 0;
 }
 
 /** Sortable, monotonic outbox ids: o000000000001, o000000000002, ... */
@@ -259,6 +284,10 @@ export class Tables {
   /** Oldest first; a Set keeps insertion order, so the first value is the one to forget. */
   readonly processed = new Set<string>();
   readonly outbox = new Map<string, OutboxEntry>();
+  /** Waiting entries by `sentKey`. */
+  private readonly waitingKeys = new Map<string, string>();
+  /** Platform message ids of keyed messages sent, by `sentKey`; oldest first. */
+  readonly sent = new Map<string, string>();
   readonly dead: OutboxEntry[] = [];
   readonly counters = new Map<string, number>();
   private dirty = cleanDirty();
@@ -316,6 +345,11 @@ export class Tables {
     this.dirty.files.add(file);
   }
 
+  /** Outbox entries read from outbox.json of before buckets: write outbox.json without them. */
+  outboxMoved(): void {
+    this.dirty.outbox = true;
+  }
+
   /** Counters read from somewhere that will not be written again (the previous layout): write them anew. */
   countersMoved(): void {
     this.dirty.counters = true;
@@ -341,15 +375,37 @@ export class Tables {
         return;
       case "outbox":
         this.outbox.set(op.v.id, op.v);
-        this.dirty.outbox = true;
+        if (op.v.key !== undefined) this.waitingKeys.set(sentKey(op.v.target, op.v.key), op.v.id);
+        this.dirty.outboxBuckets.add(outboxBucket(op.v.id));
         return;
-      case "outbox.del":
-        if (this.outbox.delete(op.id)) this.dirty.outbox = true;
+      case "outbox.del": {
+        const entry = this.outbox.get(op.id);
+        if (entry === undefined) return;
+        this.outbox.delete(op.id);
+        if (entry.key !== undefined) this.waitingKeys.delete(sentKey(entry.target, entry.key));
+        this.dirty.outboxBuckets.add(outboxBucket(op.id));
         return;
+      }
       case "dead":
         this.addDead(op.v);
         return;
+      case "sent":
+        this.sent.delete(op.key);
+        this.sent.set(op.key, op.ref);
+        while (this.sent.size > SENT_KEYS_LIMIT) {
+          const oldest = this.sent.keys().next();
+          if (oldest.done === true) break;
+          this.sent.delete(oldest.value);
+        }
+        this.dirty.outbox = true;
+        return;
     }
+  }
+
+  /** The entry waiting to be sent under this key in this chat, if any. */
+  waitingWithKey(target: { channel: string; chatId: string }, key: string): OutboxEntry | undefined {
+    const id = this.waitingKeys.get(sentKey(target, key));
+    return id === undefined ? undefined : this.outbox.get(id);
   }
 
   /** Adds a record found in a document file to the indexes, leaving `documents` alone. */
@@ -412,7 +468,6 @@ export class Tables {
   private raise(key: string, n: number): void {
     if ((this.counters.get(key) ?? 0) >= n) return;
     this.counters.set(key, n);
-    if (key === OUTBOX_COUNTER) this.dirty.outbox = true;
-    else this.dirty.counters = true;
+    this.dirty.counters = true;
   }
 }

@@ -43,7 +43,7 @@ export async function createHarness(
         text: entry.message.lines.map((line) => app.translate(line, entry.target.language)).join("\n"),
       });
       chats.set(entry.target.chatId, log);
-      await memory.markSent(entry.id);
+      await memory.markSent([{ id: entry.id, revision: entry.revision ?? 0 }]);
     }
   }
 

@@ -1,30 +1,66 @@
 import { describe, expect, it } from "vitest";
-import type { OutboxEntry } from "../../src/app/ports.js";
+import type { DeliveryTarget, EnqueueOptions, OutboxEntry } from "../../src/app/ports.js";
 import { silentLogger } from "../../src/logger.js";
-import { type ChannelSender, createDispatcher, DeliveryError } from "../../src/outbox/dispatcher.js";
+import {
+  type ChannelSender,
+  createDispatcher,
+  type Delivered,
+  DeliveryError,
+} from "../../src/outbox/dispatcher.js";
+import type { ChannelLimits } from "../../src/outbox/lanes.js";
+import { openLowdbStore } from "../../src/store/lowdb/index.js";
 import { createMemoryStore } from "../../src/store/memory.js";
+import type { StagedStore } from "../../src/store/staged.js";
+import { tempDir } from "../store/temp.js";
 
-const target = { channel: "local" as const, chatId: "m1", language: "zh-CN" as const };
+const FAR = new Date(8.64e15);
 
-function setup(send: (entry: OutboxEntry) => Promise<void>, maxAttempts = 10) {
+function to(chatId: string): DeliveryTarget {
+  return { channel: "telegram", chatId, language: "zh-CN" };
+}
+
+function saying(text: string) {
+  return { lines: [{ key: "notice.done", params: { text } }] };
+}
+
+function textOf(entry: OutboxEntry): string {
+  return String(entry.message.lines[0]?.params?.text ?? "");
+}
+
+interface Setup {
+  send?: (entry: OutboxEntry) => Promise<Delivered>;
+  limits?: ChannelLimits;
+  maxAttempts?: number;
+  store?: StagedStore;
+}
+
+function setup(options: Setup = {}) {
   let now = new Date("2026-11-23T02:00:00Z");
   const clock = { now: () => now };
-  const store = createMemoryStore({ clock });
-  const sender: ChannelSender = { send };
+  const store = options.store ?? createMemoryStore({ clock });
+  const sent: OutboxEntry[] = [];
+  const sender: ChannelSender = {
+    send:
+      options.send ??
+      (async (entry) => {
+        sent.push(entry);
+        return {};
+      }),
+  };
   const dispatcher = createDispatcher({
     outbox: store,
-    senders: new Map([["local", sender]]),
+    senders: new Map([["telegram", sender]]),
     clock,
     logger: silentLogger(),
-    maxAttempts,
+    ...(options.limits === undefined ? {} : { limits: new Map([["telegram", options.limits]]) }),
+    ...(options.maxAttempts === undefined ? {} : { maxAttempts: options.maxAttempts }),
   });
-  const enqueue = (count = 1) =>
-    store.transaction(async (tx) => {
-      for (let i = 0; i < count; i++) tx.enqueue(target, { lines: [{ key: "notice.done" }] });
-    });
+  const enqueue = (target: DeliveryTarget, text: string, enqueueOptions?: EnqueueOptions) =>
+    store.transaction(async (tx) => tx.enqueue(target, saying(text), enqueueOptions));
   return {
     store,
     dispatcher,
+    sent,
     enqueue,
     advance(ms: number) {
       now = new Date(now.getTime() + ms);
@@ -32,44 +68,168 @@ function setup(send: (entry: OutboxEntry) => Promise<void>, maxAttempts = 10) {
   };
 }
 
+function until(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
+  const started = Date.now();
+  return new Promise((resolve, reject) => {
+    const check = () => {
+      if (condition()) resolve();
+      else if (Date.now() - started > timeoutMs) reject(new Error("timed out"));
+      else setTimeout(check, 5);
+    };
+    check();
+  });
+}
+
 describe("outbox dispatcher", () => {
-  it("delivers queued messages in order and removes them from the outbox", async () => {
-    const sent: string[] = [];
-    const app = setup(async (entry) => {
-      sent.push(entry.id);
-    });
-    await app.enqueue(3);
+  it("delivers each chat's messages in the order they were queued and removes them", async () => {
+    const app = setup();
+    for (const text of ["a1", "b1", "a2", "b2", "a3"]) await app.enqueue(to(text.slice(0, 1)), text);
+
     await app.dispatcher.flush();
-    expect([sent.length, [...sent].sort(), (await app.store.due(new Date(8.64e15), 10)).length]).toEqual([
-      3,
-      sent,
+
+    const order = (chat: string) => app.sent.filter((e) => e.target.chatId === chat).map(textOf);
+    expect([order("a"), order("b"), (await app.store.due(FAR, 10)).length]).toEqual([
+      ["a1", "a2", "a3"],
+      ["b1", "b2"],
       0,
     ]);
   });
 
-  it("waits the platform's retry_after before trying again", async () => {
-    let calls = 0;
-    const app = setup(async () => {
-      calls++;
-      if (calls === 1) throw new DeliveryError("Too Many Requests", 30_000);
-    });
-    await app.enqueue();
+  it("sends a reply before bulk messages queued earlier", async () => {
+    const app = setup();
+    await app.enqueue(to("1"), "tally 1", { bulk: true });
+    await app.enqueue(to("1"), "tally 2", { bulk: true });
+    await app.enqueue(to("1"), "reply");
+
     await app.dispatcher.flush();
+
+    expect(app.sent.map(textOf)).toEqual(["reply", "tally 1", "tally 2"]);
+  });
+
+  it("paces one chat to its limit while other chats go on", async () => {
+    const starts: { chat: string; at: number }[] = [];
+    const app = setup({
+      limits: { perChatPerSecond: 10 },
+      send: async (entry) => {
+        starts.push({ chat: entry.target.chatId, at: Date.now() });
+        return {};
+      },
+    });
+    for (let i = 0; i < 4; i++) await app.enqueue(to("busy"), `m${i}`);
+    await app.enqueue(to("other"), "x");
+
+    await app.dispatcher.flush();
+
+    const busy = starts.filter((s) => s.chat === "busy").map((s) => s.at);
+    const gaps = busy.slice(1).map((at, i) => at - (busy[i] ?? 0));
+    const other = starts.find((s) => s.chat === "other")?.at ?? Number.NaN;
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(95);
+    expect(other - (busy[0] ?? 0)).toBeLessThan(90);
+  });
+
+  it("keeps the channel under its messages per second", async () => {
+    const starts: number[] = [];
+    const app = setup({
+      limits: { perSecond: 50 },
+      send: async () => {
+        starts.push(Date.now());
+        return {};
+      },
+    });
+    for (let i = 0; i < 20; i++) await app.enqueue(to(`c${i}`), "tally", { bulk: true });
+
+    await app.dispatcher.flush();
+
+    const span = (starts.at(-1) ?? 0) - (starts[0] ?? 0);
+    expect(starts.length).toBe(20);
+    expect(span).toBeGreaterThanOrEqual(19 * 20 - 5);
+  });
+
+  it("pauses only the chat a 429 names, for as long as the platform says", async () => {
+    let limited = true;
+    const app = setup({
+      send: async (entry) => {
+        if (entry.target.chatId === "a" && limited) {
+          limited = false;
+          throw new DeliveryError("Too Many Requests", "rate_limited", 30_000);
+        }
+        app.sent.push(entry);
+        return {};
+      },
+    });
+    await app.enqueue(to("a"), "a1");
+    await app.enqueue(to("a"), "a2");
+    await app.enqueue(to("b"), "b1");
+
+    await app.dispatcher.flush();
+    const whilePaused = app.sent.map(textOf);
     app.advance(29_000);
     await app.dispatcher.flush();
-    const early = calls;
+    const early = app.sent.length;
     app.advance(1_000);
     await app.dispatcher.flush();
-    expect([early, calls]).toEqual([1, 2]);
+
+    expect([whilePaused, early, app.sent.map(textOf)]).toEqual([["b1"], 1, ["b1", "a1", "a2"]]);
+  });
+
+  it("does not count a 429 or an outage as an attempt", async () => {
+    const failures = [
+      new DeliveryError("Too Many Requests", "rate_limited", 1_000),
+      new DeliveryError("Bad Gateway", "unavailable"),
+    ];
+    const app = setup({
+      maxAttempts: 1,
+      send: async (entry) => {
+        const failure = failures.shift();
+        if (failure !== undefined) throw failure;
+        app.sent.push(entry);
+        return {};
+      },
+    });
+    await app.enqueue(to("a"), "a1");
+
+    for (let i = 0; i < 3; i++) {
+      await app.dispatcher.flush();
+      app.advance(60_000);
+    }
+
+    expect([app.sent.map(textOf), app.store.deadLetters().length]).toEqual([["a1"], 0]);
+  });
+
+  it("pauses the whole channel while the platform is unavailable", async () => {
+    let down = true;
+    const tried: string[] = [];
+    const app = setup({
+      send: async (entry) => {
+        tried.push(textOf(entry));
+        if (down) throw new DeliveryError("Bad Gateway", "unavailable");
+        return {};
+      },
+    });
+    await app.enqueue(to("a"), "a1");
+    await app.enqueue(to("b"), "b1");
+
+    await app.dispatcher.flush();
+    const duringOutage = tried.length;
+    down = false;
+    app.advance(1_000);
+    await app.dispatcher.flush();
+
+    expect(duringOutage).toBeLessThanOrEqual(2);
+    expect((await app.store.due(FAR, 10)).length).toBe(0);
   });
 
   it("backs off after an unexpected error and keeps the message", async () => {
-    const app = setup(async () => {
-      throw new Error("socket hang up");
+    const app = setup({
+      send: async () => {
+        throw new Error("socket hang up");
+      },
     });
-    await app.enqueue();
+    await app.enqueue(to("a"), "a1");
+
     await app.dispatcher.flush();
-    const [entry] = await app.store.due(new Date(8.64e15), 10);
+
+    const [entry] = await app.store.due(FAR, 10);
     expect([entry?.attempts, entry?.lastError, entry?.notBefore]).toEqual([
       1,
       "socket hang up",
@@ -77,34 +237,137 @@ describe("outbox dispatcher", () => {
     ]);
   });
 
-  it("gives a message up at once on a permanent failure", async () => {
-    const app = setup(async () => {
-      throw new DeliveryError("Forbidden: bot was blocked by the user", undefined, true);
+  it("gives a message up at once on a permanent failure, with the reason", async () => {
+    const app = setup({
+      send: async () => {
+        throw new DeliveryError("Forbidden: bot was kicked from the group chat", "permanent");
+      },
     });
-    await app.enqueue();
+    await app.enqueue(to("-100"), "tally");
+
     await app.dispatcher.flush();
-    expect([(await app.store.due(new Date(8.64e15), 10)).length, app.store.deadLetters().length]).toEqual([
-      0, 1,
-    ]);
+
+    expect([
+      (await app.store.due(FAR, 10)).length,
+      app.store.deadLetters().map((dead) => dead.lastError),
+    ]).toEqual([0, ["Forbidden: bot was kicked from the group chat"]]);
   });
 
   it("gives a message up after the last attempt", async () => {
-    const app = setup(async () => {
-      throw new Error("down");
-    }, 2);
-    await app.enqueue();
+    const app = setup({
+      maxAttempts: 2,
+      send: async () => {
+        throw new Error("down");
+      },
+    });
+    await app.enqueue(to("a"), "a1");
+
     await app.dispatcher.flush();
     app.advance(60_000);
     await app.dispatcher.flush();
+
     expect(app.store.deadLetters().length).toBe(1);
   });
 
   it("leaves messages for a channel that is not running in the outbox", async () => {
-    const app = setup(async () => {});
+    const app = setup();
     await app.store.transaction(async (tx) => {
-      tx.enqueue({ ...target, channel: "telegram", chatId: "42" }, { lines: [{ key: "notice.done" }] });
+      tx.enqueue({ ...to("42"), channel: "local" }, saying("x"));
     });
+
     await app.dispatcher.flush();
-    expect((await app.store.due(new Date(8.64e15), 10)).length).toBe(1);
+
+    expect((await app.store.due(FAR, 10)).length).toBe(1);
+  });
+
+  it("sends only the latest content of a keyed message that is still waiting", async () => {
+    const app = setup();
+    await app.enqueue(to("-1"), "3 votes", { key: "poll:1" });
+    await app.enqueue(to("-1"), "4 votes", { key: "poll:1" });
+    await app.enqueue(to("-1"), "5 votes", { key: "poll:1" });
+
+    await app.dispatcher.flush();
+
+    expect(app.sent.map(textOf)).toEqual(["5 votes"]);
+  });
+
+  it("edits a keyed message once it was sent, naming the platform's message", async () => {
+    const app = setup({
+      send: async (entry) => {
+        app.sent.push(entry);
+        return { ref: entry.edits ?? `msg-${app.sent.length}` };
+      },
+    });
+    await app.enqueue(to("-1"), "3 votes", { key: "poll:1" });
+    await app.dispatcher.flush();
+    await app.enqueue(to("-1"), "4 votes", { key: "poll:1" });
+
+    await app.dispatcher.flush();
+
+    expect(app.sent.map((entry) => [textOf(entry), entry.edits])).toEqual([
+      ["3 votes", undefined],
+      ["4 votes", "msg-1"],
+    ]);
+  });
+
+  it("keeps content that replaced a keyed message while it was being sent", async () => {
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let started = false;
+    const app = setup({
+      send: async (entry) => {
+        started = true;
+        if (app.sent.length === 0) await gate;
+        app.sent.push(entry);
+        return { ref: entry.edits ?? "msg-1" };
+      },
+    });
+    await app.enqueue(to("-1"), "3 votes", { key: "poll:1" });
+    const first = app.dispatcher.flush();
+    await until(() => started);
+    await app.enqueue(to("-1"), "4 votes", { key: "poll:1" });
+    release();
+    await first;
+
+    await app.dispatcher.flush();
+
+    expect(app.sent.map((entry) => [textOf(entry), entry.edits])).toEqual([
+      ["3 votes", undefined],
+      ["4 votes", "msg-1"],
+    ]);
+  });
+
+  it("stops within 5 s with 10,000 waiting, and they are all still there for the next start", async () => {
+    const dir = await tempDir();
+    try {
+      const store = await openLowdbStore(dir.path, {
+        clock: { now: () => new Date("2026-11-23T02:00:00Z") },
+      });
+      const app = setup({ store, limits: { perSecond: 30, perChatPerSecond: 1 } });
+      await store.transaction(async (tx) => {
+        for (let i = 0; i < 10_000; i++) tx.enqueue(to(`-${i + 1}`), saying(`tally ${i}`), { bulk: true });
+      });
+      app.dispatcher.flush().catch(() => undefined);
+      await until(() => app.sent.length >= 3);
+
+      const started = Date.now();
+      await app.dispatcher.stop();
+      await store.close();
+      const stopMs = Date.now() - started;
+      const reopened = await openLowdbStore(dir.path);
+      const waiting = await reopened.due(FAR, 20_000);
+      await reopened.close();
+
+      expect(stopMs).toBeLessThan(5_000);
+      expect(waiting.length + app.sent.length).toBe(10_000);
+      expect(waiting.map(textOf).slice(0, 2)).toEqual([
+        `tally ${app.sent.length}`,
+        `tally ${app.sent.length + 1}`,
+      ]);
+    } finally {
+      await dir.remove();
+    }
   });
 });

@@ -662,7 +662,7 @@ export function storeContract(open: (clock: ManualClock) => Promise<OpenedStore>
       await run(async (tx) => tx.enqueue(target(), text("x")));
       const [entry] = await store.due(clock.now(), 10);
 
-      await store.markSent(entry?.id ?? "");
+      await store.markSent([{ id: entry?.id ?? "", revision: 0 }]);
 
       expect(await store.due(clock.now(), 10)).toEqual([]);
     });

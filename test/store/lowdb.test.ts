@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdir, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { basename, join, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { crc32 } from "node:zlib";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -348,15 +348,66 @@ describe("lowdb store", () => {
       expect(found).toEqual({ one: request(1), active: [1, 251, 501, 751] });
     });
 
-    it("keeps the outbox file small: sent entries are not kept", async () => {
+    it("keeps waiting messages in bucket files: a sent one leaves its bucket", async () => {
       const store = await open();
       await store.transaction(async (tx) => tx.enqueue(target(), text("x")));
-      for (const entry of await store.due(new Date("2100-01-01"), 10)) await store.markSent(entry.id);
+      for (const entry of await store.due(new Date("2100-01-01"), 10))
+        await store.markSent([{ id: entry.id, revision: 0 }]);
       await store.close();
 
-      const outbox = await readJson("outbox.json");
+      const bucket = await readJson("outbox", "0.json");
+      const counters = await readJson("counters.json");
 
-      expect(outbox).toEqual({ schemaVersion: 1, lastId: 1, pending: [], dead: [] });
+      expect([bucket, counters.counters.outbox]).toEqual([{ schemaVersion: 1, pending: [] }, 1]);
+    });
+
+    it("rewrites only the outbox buckets whose messages changed", async () => {
+      const written: string[] = [];
+      const watchedWrites = (paths: string[]): FileSystem => ({
+        ...nodeFileSystem,
+        write: (path, content) => {
+          paths.push(path);
+          return nodeFileSystem.write(path, content);
+        },
+      });
+      const store = await open({ files: watchedWrites(written) });
+      await store.transaction(async (tx) => {
+        for (let i = 0; i < 600; i++) tx.enqueue(target(), text(`m${i}`));
+      });
+      await store.close();
+      written.length = 0;
+      const again = await open({ files: watchedWrites(written) });
+      const [first] = await again.due(new Date("2100-01-01"), 1);
+      await again.markSent([{ id: first?.id ?? "", revision: 0 }]);
+      await again.close();
+
+      const buckets = written.filter((path) => path.includes(`${sep}outbox${sep}`));
+
+      expect(buckets.map((path) => basename(path))).toEqual([".0.json.tmp"]);
+      expect((await readJson("outbox", "2.json")).pending).toHaveLength(600 - 511);
+    });
+
+    it("moves the waiting messages of an outbox.json from before buckets into buckets, losing none", async () => {
+      const entry = (n: number) => ({
+        id: `o${String(n).padStart(12, "0")}`,
+        target: target(),
+        message: text(`m${n}`),
+        createdAt: "2026-11-01T00:00:00.000Z",
+        attempts: 0,
+        notBefore: "2026-11-01T00:00:00.000Z",
+      });
+      await writeJson({ schemaVersion: 1, lastId: 2, pending: [entry(1), entry(2)], dead: [] }, "outbox.json");
+
+      const store = await open();
+      await store.close();
+      const reopened = await open();
+      const due = await reopened.due(new Date("2100-01-01"), 10);
+      await reopened.close();
+
+      expect([due.map((e) => e.id), (await readJson("outbox.json")).pending]).toEqual([
+        ["o000000000001", "o000000000002"],
+        [],
+      ]);
     });
 
     it("refuses a record whose file would leave the data directory, committing nothing of the unit", async () => {

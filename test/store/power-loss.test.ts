@@ -117,7 +117,7 @@ async function runUnit(store: StagedStore, unit: Unit): Promise<void> {
     return;
   }
   const [oldest] = await store.due(FAR_FUTURE, 1);
-  if (oldest !== undefined) await store.markSent(oldest.id);
+  if (oldest !== undefined) await store.markSent([{ id: oldest.id, revision: 0 }]);
 }
 
 class Dumped {

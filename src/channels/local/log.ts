@@ -11,6 +11,12 @@ export const KEPT_MESSAGES = 200;
 export interface ChatLog {
   /** Adds a message at the end; undefined when a message with this id is already there (a redelivery). */
   append(chatId: string, message: Omit<LocalMessage, "n">): Promise<LocalMessage | undefined>;
+  /** Replaces the content of message `id` (kept at its place); undefined when it is no longer kept. */
+  edit(
+    chatId: string,
+    id: string,
+    message: Omit<LocalMessage, "n" | "id">,
+  ): Promise<LocalMessage | undefined>;
   recent(chatId: string, limit: number): Promise<LocalMessage[]>;
 }
 
@@ -75,6 +81,18 @@ export function createChatLog(dir: string, logger: Logger, keep = KEPT_MESSAGES)
         if (messages.some((existing) => existing.id === message.id)) return undefined;
         const stored: LocalMessage = { ...message, n: (messages.at(-1)?.n ?? 0) + 1 };
         log.data = { messages: [...messages, stored].slice(-keep) };
+        await log.write();
+        return stored;
+      });
+    },
+    edit(chatId, id, message) {
+      return serial(chatId, async () => {
+        const log = await db(chatId);
+        const at = log.data.messages.findIndex((existing) => existing.id === id);
+        const existing = log.data.messages[at];
+        if (existing === undefined) return undefined;
+        const stored: LocalMessage = { ...message, id, n: existing.n };
+        log.data = { messages: log.data.messages.map((kept, index) => (index === at ? stored : kept)) };
         await log.write();
         return stored;
       });

@@ -37,10 +37,21 @@ export function createLocalSender(log: ChatLog, hub: Hub, translate: Translate):
   return {
     async send(entry) {
       if (entry.target.channel !== "local") {
-        throw new DeliveryError(`not a local chat: ${entry.target.channel}`, undefined, true);
+        throw new DeliveryError(`not a local chat: ${entry.target.channel}`, "permanent");
       }
-      const stored = await log.append(entry.target.chatId, localMessageOf(entry, translate));
+      const message = localMessageOf(entry, translate);
+      if (entry.edits !== undefined) {
+        const { id: _id, ...content } = message;
+        const edited = await log.edit(entry.target.chatId, entry.edits, content);
+        if (edited !== undefined) {
+          hub.publish(entry.target.chatId, edited);
+          return { ref: edited.id };
+        }
+      }
+      // Appending is idempotent by entry id, so a redelivery after a crash shows the message once.
+      const stored = await log.append(entry.target.chatId, message);
       if (stored !== undefined) hub.publish(entry.target.chatId, stored);
+      return { ref: entry.id };
     },
   };
 }

@@ -1,10 +1,10 @@
-import { type Api, GrammyError } from "grammy";
+import { type Api, GrammyError, HttpError } from "grammy";
 import type { InlineKeyboardButton, InlineKeyboardMarkup, MessageEntity } from "grammy/types";
 import type { Deps } from "../../app/deps.js";
 import type { OutboxEntry } from "../../app/ports.js";
 import { Members, Villages } from "../../app/tables.js";
 import { telegramSays } from "../../i18n/telegram.js";
-import { type ChannelSender, DeliveryError, type Logger } from "../../outbox/dispatcher.js";
+import { type ChannelSender, type Delivered, DeliveryError, type Logger } from "../../outbox/dispatcher.js";
 import { type RenderedButton, renderMessage, type Translate } from "../render.js";
 import { MAX_CALLBACK_DATA_BYTES, splitText } from "./limits.js";
 import { joinPayload, privateChatLink } from "./links.js";
@@ -19,10 +19,16 @@ export interface TelegramSenderOptions {
   botUsername: () => string;
 }
 
-type Part = (chatId: number | string) => Promise<unknown>;
+/** One Bot API call of an entry; resolves to the message it sent. */
+type Part = (chatId: number | string) => Promise<{ message_id: number } | true>;
 
 /** One group nudge per person per hour; messages in between are dropped, as the nudge carries none of them. */
 const NUDGE_INTERVAL_MS = 60 * 60_000;
+
+/** An edit that changes nothing: the message already shows this. */
+const NOT_MODIFIED = /message is not modified/i;
+/** An edit Telegram refuses for the message itself (gone, too old, not the bot's): send it anew. */
+const NOT_EDITABLE = /message to edit not found|message can't be edited|MESSAGE_ID_INVALID/i;
 
 /** 403 descriptions meaning the person never pressed Start, or stopped the bot. */
 const UNREACHABLE = /bot can't initiate conversation|bot was blocked by the user/i;
@@ -124,14 +130,45 @@ export function createTelegramSender(options: TelegramSenderOptions): ChannelSen
     return posted;
   }
 
-  async function deliver(entry: OutboxEntry, chatId: string, mayMigrate: boolean): Promise<void> {
-    const parts = partsOf(entry);
+  /** Edits the message sent earlier under the entry's key; false when it cannot be edited (then it is sent anew). */
+  async function edit(entry: OutboxEntry, chatId: string, messageId: number): Promise<boolean> {
+    const { message, target } = entry;
+    if ((message.attachments ?? []).length > 0 || message.location !== undefined) return false;
+    const rendered = renderMessage(message, target.language, translate);
+    const [text, ...more] = splitText(rendered.text);
+    if (text === undefined || more.length > 0) return false;
+    const keyboard = keyboardOf(rendered.buttons);
     try {
+      await api.editMessageText(
+        chatIdParam(chatId),
+        messageId,
+        text,
+        keyboard === undefined ? {} : { reply_markup: keyboard },
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof GrammyError && error.error_code === 400) {
+        if (NOT_MODIFIED.test(error.description)) return true;
+        if (NOT_EDITABLE.test(error.description)) return false;
+      }
+      throw error;
+    }
+  }
+
+  async function deliver(entry: OutboxEntry, chatId: string, mayMigrate: boolean): Promise<Delivered> {
+    try {
+      const editing = entry.edits === undefined ? undefined : Number(entry.edits);
+      if (editing !== undefined && Number.isSafeInteger(editing) && (await edit(entry, chatId, editing)))
+        return { ref: String(editing) };
+      const parts = partsOf(entry);
+      let ref: string | undefined;
       for (let index = progress.get(entry.id) ?? 0; index < parts.length; index++) {
-        await parts[index]?.(chatIdParam(chatId));
+        const sent = await parts[index]?.(chatIdParam(chatId));
+        if (typeof sent === "object") ref = String(sent.message_id);
         progress.set(entry.id, index + 1);
       }
       progress.delete(entry.id);
+      return ref === undefined ? {} : { ref };
     } catch (error) {
       const migrateTo = error instanceof GrammyError ? error.parameters.migrate_to_chat_id : undefined;
       if (mayMigrate && migrateTo !== undefined) {
@@ -155,16 +192,15 @@ export function createTelegramSender(options: TelegramSenderOptions): ChannelSen
   return {
     async send(entry) {
       try {
-        await deliver(entry, entry.target.chatId, true);
+        return await deliver(entry, entry.target.chatId, true);
       } catch (error) {
+        if (error instanceof HttpError) throw new DeliveryError(error.message, "unavailable");
         if (!(error instanceof GrammyError)) {
           throw new DeliveryError(error instanceof Error ? error.message : String(error));
         }
         const { error_code: code, description } = error;
-        if (code === 429) {
-          const seconds = error.parameters.retry_after ?? 5;
-          throw new DeliveryError(description, seconds * 1000);
-        }
+        if (code === 429) throw rateLimited(error);
+        if (code >= 500) throw new DeliveryError(description, "unavailable");
         if (code === 403 && isPrivateTarget(entry) && UNREACHABLE.test(description)) {
           try {
             if (await nudgeInGroups(entry)) {
@@ -172,24 +208,25 @@ export function createTelegramSender(options: TelegramSenderOptions): ChannelSen
               logger.info("telegram private chat unreachable, nudged in group", {
                 memberId: entry.target.memberId,
               });
-              return;
+              return {};
             }
           } catch (nudgeError) {
-            if (nudgeError instanceof GrammyError && nudgeError.error_code === 429) {
-              throw new DeliveryError(
-                nudgeError.description,
-                (nudgeError.parameters.retry_after ?? 5) * 1000,
-              );
-            }
+            if (nudgeError instanceof GrammyError && nudgeError.error_code === 429)
+              throw rateLimited(nudgeError);
             throw new DeliveryError(String(nudgeError));
           }
         }
         if (code === 400 || code === 403) {
           progress.delete(entry.id);
-          throw new DeliveryError(description, undefined, true);
+          throw new DeliveryError(description, "permanent");
         }
         throw new DeliveryError(description);
       }
     },
   };
+}
+
+/** A 429: that chat waits as long as Telegram says. */
+function rateLimited(error: GrammyError): DeliveryError {
+  return new DeliveryError(error.description, "rate_limited", (error.parameters.retry_after ?? 5) * 1000);
 }

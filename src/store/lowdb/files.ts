@@ -23,8 +23,8 @@ import { acquireLock, type Lock } from "./lock.js";
 export interface FileSystem {
   /** The file's bytes; undefined when it does not exist. */
   read(path: string): Promise<Buffer | undefined>;
-  /** Creates or truncates the file and writes `text`; nothing is synced. */
-  write(path: string, text: string): Promise<void>;
+  /** Creates or truncates the file and writes `content` (text as UTF-8); nothing is synced. */
+  write(path: string, content: string | Uint8Array): Promise<void>;
   rename(from: string, to: string): Promise<void>;
   /** Removes a file; nothing happens when it does not exist. */
   remove(path: string): Promise<void>;
@@ -58,7 +58,7 @@ export const nodeFileSystem: FileSystem = {
       throw error;
     }
   },
-  write: (path, text) => writeFile(path, text, "utf8"),
+  write: (path, content) => writeFile(path, content),
   rename: (from, to) => rename(from, to),
   remove: (path) => rm(path, { force: true }),
   async sync(path) {
@@ -127,13 +127,13 @@ export class DurableWrites {
   constructor(private readonly files: FileSystem) {}
 
   /** `sync: false` for a file that may be lost or torn by a crash, as it can be rebuilt from others. */
-  async stage(path: string, text: string, { sync = true } = {}): Promise<void> {
+  async stage(path: string, content: string | Uint8Array, { sync = true } = {}): Promise<void> {
     const dir = dirname(path);
     if (!this.made.has(dir)) await this.files.makeDirectory(dir);
     this.made.add(dir);
     // A temp file left by a crash is removed, not overwritten: unsynced, its old content could outlive the new.
     if (!sync) await this.files.remove(tempOf(path));
-    await this.files.write(tempOf(path), text);
+    await this.files.write(tempOf(path), content);
     this.staged.push({ path, sync });
   }
 

@@ -4,7 +4,7 @@
  * A commit costs the same whatever the history: the unit's ops are appended as one line to a write-ahead
  * journal and fdatasync'd (group commit: one fdatasync covers every line queued behind the one in flight)
  * before the transaction resolves, so an acknowledged write survives kill -9 and power loss. The data files
- * are then checkpointed lazily, at most every 200 ms: only files whose records changed are rewritten (temp
+ * are then checkpointed lazily, about once a second: only files whose records changed are rewritten (temp
  * file, fsync, rename, then the directory is synced), and tables lay their records out in small files
  * (requests in buckets of 250 per village and year), so a write rewrites at most a few small files. Each
  * checkpoint starts a new journal segment and deletes the old one once the files reflecting it are on disk.
@@ -79,7 +79,7 @@ export async function openLowdbStore(dir: string, options: LowdbStoreOptions = {
     resolveConflicts(layout, tables, documents, loaded.conflicts, replayed);
     const journal = await Journal.create(layout, replay.next);
     const persistence = new LowdbPersistence(layout, tables, documents, manifest, journal, lock, {
-      delayMs: options.checkpointDelayMs ?? 200,
+      delayMs: options.checkpointDelayMs ?? 1000,
       setTimer: options.setTimer ?? nodeTimer,
     });
     try {

@@ -1,6 +1,9 @@
 import { join } from "node:path";
 import { type FileSystem, nodeFileSystem } from "./files.js";
 
+/** The folder of outbox buckets. */
+export const OUTBOX_DIR = "outbox";
+
 const SAFE_SEGMENT = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$/;
 const SEGMENT = /^journal\.(\d{1,15})\.jsonl$/;
 
@@ -9,6 +12,7 @@ export const NOT_TABLE_FILES: ReadonlySet<string> = new Set([
   "manifest.json",
   "processed.json",
   "outbox.json",
+  OUTBOX_DIR,
   "counters.json",
   "holidays.json",
   "local-chat",
@@ -25,7 +29,8 @@ export const NOT_TABLE_FILES: ReadonlySet<string> = new Set([
  *   villages/<villageId>/roster.json         members and households of one village
  *   villages/<villageId>/requests/<year>-<bucket>.json   up to 250 requests each
  *   conversations.json                       steps waiting for a typed answer
- *   counters.json, processed.json, outbox.json
+ *   counters.json, processed.json, outbox.json (outbox counter, dead letters, ids of keyed messages sent)
+ *   outbox/<bucket>.json                     messages waiting to be sent, spread over 64 files
  *   manifest.json                            every file above the store has written (a missing one stops start-up)
  */
 export class Layout {
@@ -61,6 +66,10 @@ export class Layout {
 
   get outbox(): string {
     return join(this.root, "outbox.json");
+  }
+
+  outboxBucket(bucket: number): string {
+    return join(this.root, OUTBOX_DIR, `${bucket}.json`);
   }
 
   /** The absolute path of a table file; throws for a path that could leave the data directory. */

@@ -22,13 +22,20 @@ export type CountersFile = z.infer<typeof CountersFile>;
 export const ProcessedFile = z.object({ schemaVersion, keys: z.array(z.string()) });
 export type ProcessedFile = z.infer<typeof ProcessedFile>;
 
+/** outbox.json: the outbox's counter, dead letters and sent keys; `pending` only before outbox buckets existed. */
 export const OutboxFile = z.object({
   schemaVersion,
   lastId: count,
   pending: z.array(OutboxEntrySchema),
   dead: z.array(OutboxEntrySchema),
+  /** [sent key, platform message id], oldest first. */
+  sent: z.array(z.tuple([z.string(), z.string()])).default([]),
 });
 export type OutboxFile = z.infer<typeof OutboxFile>;
+
+/** outbox/<bucket>.json: the waiting entries of one bucket. */
+export const OutboxBucketFile = z.object({ schemaVersion, pending: z.array(OutboxEntrySchema) });
+export type OutboxBucketFile = z.infer<typeof OutboxBucketFile>;
 
 /** One committed unit of work in the journal. */
 export const JournalLine = z.object({ v: schemaVersion, ops: z.array(Op) });

@@ -1,15 +1,23 @@
 import { dirname, join } from "node:path";
 import { crc32 } from "node:zlib";
 import { z } from "zod";
+import type { OutboxEntry } from "../../app/ports.js";
 import type { AnyTable } from "../../app/tables.js";
-import { countersOf, OUTBOX_COUNTER, type Tables } from "../tables.js";
+import { countersOf, OUTBOX_COUNTER, outboxBucket, type Tables } from "../tables.js";
 import type { DocumentFiles, TakenFile } from "./documents.js";
 import { CorruptDataFileError, MissingDataFileError } from "./errors.js";
 import { DurableWrites, dataFileText, parseData, parseJson, readDataFile, type Written } from "./files.js";
 import { decodeColumns, type IndexValues, type KeysFile, keysFileOf, keysText, readKeys } from "./keys.js";
-import { type Layout, NOT_TABLE_FILES } from "./layout.js";
+import { type Layout, NOT_TABLE_FILES, OUTBOX_DIR } from "./layout.js";
 import type { Manifest } from "./manifest.js";
-import { CountersFile, LegacyCounters, OutboxFile, ProcessedFile, TableFile } from "./schema.js";
+import {
+  CountersFile,
+  LegacyCounters,
+  OutboxBucketFile,
+  OutboxFile,
+  ProcessedFile,
+  TableFile,
+} from "./schema.js";
 
 /** A key found in two files, as a crash while a record moved between files can leave it. */
 export interface Conflict {
@@ -41,7 +49,7 @@ export async function loadFiles(
   manifest: Manifest,
 ): Promise<Loaded> {
   const loaded: Loaded = { read: [], conflicts: [] };
-  const { data, keys, present } = await dataFiles(layout);
+  const { data, keys, present, buckets } = await dataFiles(layout);
   manifest.check(present);
   let legacyCounters = false;
   for (let start = 0; start < data.length; start += CONCURRENT_READS) {
@@ -75,13 +83,26 @@ export async function loadFiles(
   if (counters !== undefined) loaded.read.push(layout.counters);
   if (processed !== undefined) loaded.read.push(layout.processed);
   if (outbox !== undefined) loaded.read.push(layout.outbox);
+  const pending: OutboxEntry[] = [...(outbox?.pending ?? [])];
+  for (const bucket of buckets) {
+    const path = layout.absolute(`${OUTBOX_DIR}/${bucket}`);
+    const file = await readDataFile(layout.files, path, OutboxBucketFile);
+    if (file !== undefined) pending.push(...file.pending);
+    loaded.read.push(path);
+  }
   if (outbox !== undefined) {
     tables.apply({ t: "counter", key: OUTBOX_COUNTER, n: outbox.lastId });
-    const pending = outbox.pending.sort((a, b) => a.id.localeCompare(b.id));
-    for (const v of pending) tables.apply({ t: "outbox", v });
     for (const v of outbox.dead) tables.apply({ t: "dead", v });
+    for (const [key, ref] of outbox.sent) tables.apply({ t: "sent", key, ref });
   }
+  // Entries go back in id order: the outbox Map's order is the order they are sent in.
+  for (const v of pending.sort((a, b) => a.id.localeCompare(b.id))) tables.apply({ t: "outbox", v });
   tables.takeDirty();
+  // Entries of the outbox.json of before buckets move to buckets at the first checkpoint.
+  if (outbox !== undefined && outbox.pending.length > 0) {
+    for (const v of outbox.pending) tables.apply({ t: "outbox", v });
+    tables.outboxMoved();
+  }
   // The next checkpoint rewrites directory.json without them, so counters.json must hold them first.
   if (legacyCounters) tables.countersMoved();
   return loaded;
@@ -266,16 +287,19 @@ export function replayKey(table: string, key: string): string {
  */
 async function dataFiles(
   layout: Layout,
-): Promise<{ data: string[]; keys: Set<string>; present: Set<string> }> {
+): Promise<{ data: string[]; keys: Set<string>; present: Set<string>; buckets: string[] }> {
   const data: string[] = [];
   const keys = new Set<string>();
   const present = new Set<string>();
+  const buckets: string[] = [];
   async function walk(dir: string, prefix: string): Promise<void> {
     const entries = (await layout.files.list(dir)) ?? [];
     for (const entry of entries) {
       const name = `${prefix}${entry.name}`;
       if (entry.directory) {
-        if (prefix !== "" || !NOT_TABLE_FILES.has(entry.name)) await walk(join(dir, entry.name), `${name}/`);
+        if (prefix === "" && entry.name === OUTBOX_DIR) await walkOutbox(join(dir, entry.name));
+        else if (prefix !== "" || !NOT_TABLE_FILES.has(entry.name))
+          await walk(join(dir, entry.name), `${name}/`);
         continue;
       }
       present.add(name);
@@ -284,8 +308,15 @@ async function dataFiles(
       else if (entry.name.endsWith(".keys")) keys.add(name);
     }
   }
+  async function walkOutbox(dir: string): Promise<void> {
+    for (const entry of (await layout.files.list(dir)) ?? []) {
+      if (entry.directory) continue;
+      present.add(`${OUTBOX_DIR}/${entry.name}`);
+      if (/^\d+\.json$/.test(entry.name)) buckets.push(entry.name);
+    }
+  }
   await walk(layout.root, "");
-  return { data: data.sort(), keys, present };
+  return { data: data.sort(), keys, present, buckets: buckets.sort() };
 }
 
 /**
@@ -303,7 +334,7 @@ export function writeChanges(
   const files: { path: string; data: unknown }[] = [];
   for (const file of dirty.files) files.push({ path: layout.file(file), data: residentFile(tables, file) });
   if (dirty.counters) {
-    const counters = Object.fromEntries([...tables.counters].filter(([key]) => key !== OUTBOX_COUNTER));
+    const counters = Object.fromEntries(tables.counters);
     files.push({ path: layout.counters, data: { schemaVersion: 1, counters } satisfies CountersFile });
   }
   if (dirty.processed) {
@@ -312,6 +343,8 @@ export function writeChanges(
       data: { schemaVersion: 1, keys: [...tables.processed] } satisfies ProcessedFile,
     });
   }
+  for (const bucket of dirty.outboxBuckets)
+    files.push({ path: layout.outboxBucket(bucket), data: outboxBucketFile(tables, bucket) });
   if (dirty.outbox) files.push({ path: layout.outbox, data: outboxFile(tables) });
   const taken = documents.take();
   return (async () => {
@@ -323,11 +356,8 @@ export function writeChanges(
       const [keys, data] = withKeys(layout, tables, document);
       // A keys file lost to a crash is rebuilt from its request file, so it needs no fsync of its own.
       await writes.stage(keys.path, keys.text, { sync: false });
-      await writes.stage(data.path, data.text);
-      written.push({
-        file: document.file,
-        written: { size: Buffer.byteLength(data.text), crc: crc32(data.text) },
-      });
+      await writes.stage(data.path, data.bytes);
+      written.push({ file: document.file, written: data.written });
     }
     const paths = await writes.commit();
     await syncDirectories(layout, paths);
@@ -345,10 +375,11 @@ function withKeys(
   layout: Layout,
   tables: Tables,
   document: TakenFile,
-): [keys: { path: string; text: string }, data: { path: string; text: string }] {
+): [keys: { path: string; text: string }, data: { path: string; bytes: Buffer; written: Written }] {
   const { table, records, data, previous, file } = document;
-  const text = JSON.stringify(data);
-  const written = { size: Buffer.byteLength(text), crc: crc32(text) };
+  // Encoded once: its size, its checksum and the write all use the same bytes.
+  const bytes = Buffer.from(JSON.stringify(data), "utf8");
+  const written = { size: bytes.length, crc: crc32(bytes) };
   const state = tables.state(table);
   const entries: (readonly [string, IndexValues])[] = [];
   const counters = new Map<string, number>();
@@ -362,7 +393,7 @@ function withKeys(
       path: layout.absolute(keysFileOf(file)),
       text: keysText(table, { counters, entries }, written, previous),
     },
-    { path: layout.file(file), text },
+    { path: layout.file(file), bytes, written },
   ];
 }
 
@@ -393,7 +424,14 @@ function outboxFile(tables: Tables): OutboxFile {
   return {
     schemaVersion: 1,
     lastId: tables.counter(OUTBOX_COUNTER),
-    pending: [...tables.outbox.values()],
+    pending: [],
     dead: [...tables.dead],
+    sent: [...tables.sent],
   };
+}
+
+function outboxBucketFile(tables: Tables, bucket: number): OutboxBucketFile {
+  const pending: OutboxEntry[] = [];
+  for (const entry of tables.outbox.values()) if (outboxBucket(entry.id) === bucket) pending.push(entry);
+  return { schemaVersion: 1, pending };
 }

@@ -75,8 +75,7 @@ describe("sending outbox entries to Telegram", () => {
 
     const error = await failure(h, entry({}, hello));
 
-    expect(error.retryAfterMs).toBe(17_000);
-    expect(error.permanent).toBe(false);
+    expect([error.failure, error.retryAfterMs]).toEqual(["rate_limited", 17_000]);
   });
 
   it("gives up at once on a 400 that can never succeed", async () => {
@@ -85,7 +84,7 @@ describe("sending outbox entries to Telegram", () => {
 
     const error = await failure(h, entry({}, hello));
 
-    expect(error.permanent).toBe(true);
+    expect(error.failure).toBe("permanent");
     expect(error.message).toBe("Bad Request: chat not found");
   });
 
@@ -98,17 +97,16 @@ describe("sending outbox entries to Telegram", () => {
 
     const error = await failure(h, entry({ chatId: String(group.id), villageId: "v1" }, hello));
 
-    expect(error.permanent).toBe(true);
+    expect(error.failure).toBe("permanent");
   });
 
-  it("retries later, not permanently, when Telegram has an internal error", async () => {
+  it("waits for Telegram, without counting an attempt, when it has an internal error", async () => {
     const h = await createTelegramHarness();
     h.fake.failNext("sendMessage", { error_code: 502, description: "Bad Gateway" });
 
     const error = await failure(h, entry({}, hello));
 
-    expect(error.permanent).toBe(false);
-    expect(error.retryAfterMs).toBeUndefined();
+    expect([error.failure, error.retryAfterMs]).toEqual(["unavailable", undefined]);
   });
 
   it("does not resend the parts of an entry that went out before a 429", async () => {
@@ -279,7 +277,7 @@ describe("someone who never started the private chat", () => {
     const h = await createTelegramHarness();
     const memberId = await villageWithVillager(h);
 
-    await expect(h.channel.sender.send(entry({ memberId }, hello))).resolves.toBeUndefined();
+    await expect(h.channel.sender.send(entry({ memberId }, hello))).resolves.toEqual({});
   });
 
   it("gets the group message when they blocked the bot", async () => {
@@ -299,7 +297,7 @@ describe("someone who never started the private chat", () => {
 
     const error = await failure(h, entry({ memberId }, hello));
 
-    expect(error.permanent).toBe(true);
+    expect(error.failure).toBe("permanent");
   });
 
   it("waits out a 429 from the group message", async () => {
@@ -320,5 +318,50 @@ describe("someone who never started the private chat", () => {
 
     expect(h.lastSent(group.id)?.text).toContain("李大爷");
     expect(await h.store.due(new Date(8.64e15), 10)).toEqual([]);
+  });
+});
+
+describe("keyed messages", () => {
+  it("answers with the id of the message sent, for a later edit", async () => {
+    const h = await createTelegramHarness();
+
+    const delivered = await h.channel.sender.send(entry({}, hello));
+
+    expect(delivered.ref).toMatch(/^\d+$/);
+  });
+
+  it("edits the message sent before instead of posting a new one", async () => {
+    const h = await createTelegramHarness();
+
+    await h.channel.sender.send({ ...entry({}, hello), edits: "77" });
+
+    expect(h.fake.calls.map((call) => [call.method, call.payload.message_id])).toEqual([
+      ["editMessageText", 77],
+    ]);
+  });
+
+  it("counts an edit that changes nothing as delivered", async () => {
+    const h = await createTelegramHarness();
+    h.fake.failNext("editMessageText", {
+      error_code: 400,
+      description:
+        "Bad Request: message is not modified: specified new message content and reply markup are exactly the same",
+    });
+
+    const delivered = await h.channel.sender.send({ ...entry({}, hello), edits: "77" });
+
+    expect([delivered, h.fake.callsOf("sendMessage").length]).toEqual([{ ref: "77" }, 0]);
+  });
+
+  it("posts the message anew when the one to edit is gone", async () => {
+    const h = await createTelegramHarness();
+    h.fake.failNext("editMessageText", {
+      error_code: 400,
+      description: "Bad Request: message to edit not found",
+    });
+
+    await h.channel.sender.send({ ...entry({}, hello), edits: "77" });
+
+    expect(h.fake.callsOf("sendMessage").length).toBe(1);
   });
 });

@@ -44,10 +44,11 @@ export class SimFiles implements FileSystem {
     return node?.data;
   }
 
-  async write(path: string, text: string): Promise<void> {
+  async write(path: string, content: string | Uint8Array): Promise<void> {
     await this.pause();
     const inode = this.fileFor(path);
-    inode.change({ truncate: true, offset: 0, bytes: Buffer.from(text, "utf8") });
+    const bytes = typeof content === "string" ? Buffer.from(content, "utf8") : Buffer.from(content);
+    inode.change({ truncate: true, offset: 0, bytes });
     this.step();
   }
 

@@ -183,6 +183,16 @@ export function createFakeBotApi(botInfo: UserFromGetMe = FAKE_BOT_INFO): FakeBo
         return { ok: true, result: botInfo };
       case "sendMessage":
         return { ok: true, result: sent(payload, { text: payload.text }) };
+      case "editMessageText":
+        return {
+          ok: true,
+          result: {
+            message_id: Number(payload.message_id),
+            date: 0,
+            chat: { id: chatId, type: "private" },
+            text: payload.text,
+          },
+        };
       case "sendPhoto":
         return {
           ok: true,

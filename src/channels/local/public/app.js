@@ -269,7 +269,16 @@ async function loadHistory(memberId) {
 
 function addMessage(paneName, message) {
   const pane = panes[paneName];
-  if (!pane || pane.shown.has(message.id)) return;
+  if (!pane) return;
+  const shown = pane.shown.get(message.id);
+  if (shown) {
+    // The bot edited the message in place (a live count): show its latest content where it was.
+    if (JSON.stringify(shown.message) === JSON.stringify(message)) return;
+    const node = renderMessage(paneName, message);
+    shown.node.replaceWith(node);
+    pane.shown.set(message.id, { message, node });
+    return;
+  }
   const node = renderMessage(paneName, message);
   let next;
   for (const other of pane.shown.values()) {

@@ -1,0 +1,78 @@
+import Bottleneck from "bottleneck";
+
+/** How fast one platform takes messages; every field left out is not limited (the local chat). */
+export interface ChannelLimits {
+  /** Messages per second in all. */
+  perSecond?: number;
+  /** Messages per second to one private chat. */
+  perChatPerSecond?: number;
+  /** Messages per minute to one group chat. */
+  perGroupPerMinute?: number;
+  /** Whether a chat id names a group (groups have their own, lower limit). */
+  isGroup?: (chatId: string) => boolean;
+}
+
+/** What a Telegram bot may send (https://core.telegram.org/bots/faq#my-bot-is-hitting-limits-how-do-i-avoid-this). */
+export const TELEGRAM_LIMITS: Required<Omit<ChannelLimits, "isGroup">> = {
+  perSecond: 30,
+  perChatPerSecond: 1,
+  perGroupPerMinute: 20,
+};
+
+/** Bursts a group may have before the per-minute pace applies. */
+const GROUP_BURST = 4;
+/** Sends are spaced a little wider than the limit, so network jitter does not bunch them past it. */
+const MARGIN = 1.02;
+
+export type Priority = "interactive" | "bulk";
+
+/** Paces the sends of one channel: each chat's limiter chained to the channel's. */
+export interface Lane {
+  run<T>(chatId: string, priority: Priority, send: () => Promise<T>): Promise<T>;
+  stop(): Promise<void>;
+}
+
+/** Bottleneck's priorities: lower goes first. */
+const PRIORITIES: Record<Priority, number> = { interactive: 1, bulk: 7 };
+
+export function createLane(limits: ChannelLimits): Lane {
+  const { perSecond, perChatPerSecond, perGroupPerMinute } = limits;
+  if (perSecond === undefined && perChatPerSecond === undefined && perGroupPerMinute === undefined) {
+    return { run: (_chatId, _priority, send) => send(), stop: async () => undefined };
+  }
+  const channel = new Bottleneck({
+    minTime: perSecond === undefined ? 0 : Math.ceil((1000 / perSecond) * MARGIN),
+  });
+  const privateChats = new Bottleneck.Group({
+    maxConcurrent: 1,
+    minTime: perChatPerSecond === undefined ? 0 : Math.ceil((1000 / perChatPerSecond) * MARGIN),
+  });
+  // A bucket of GROUP_BURST refilled at a pace that keeps any minute within the limit, burst included.
+  const groupRefillMs =
+    perGroupPerMinute === undefined
+      ? undefined
+      : Math.ceil((60_000 / Math.max(1, perGroupPerMinute - GROUP_BURST)) * MARGIN);
+  const groups = new Bottleneck.Group({
+    maxConcurrent: 1,
+    minTime: perChatPerSecond === undefined ? 0 : Math.ceil((1000 / perChatPerSecond) * MARGIN),
+    ...(groupRefillMs === undefined
+      ? {}
+      : {
+          reservoir: GROUP_BURST,
+          reservoirIncreaseInterval: groupRefillMs,
+          reservoirIncreaseAmount: 1,
+          reservoirIncreaseMaximum: GROUP_BURST,
+        }),
+  });
+  for (const group of [privateChats, groups]) group.on("created", (limiter) => limiter.chain(channel));
+  return {
+    run(chatId, priority, send) {
+      const chats = limits.isGroup?.(chatId) === true ? groups : privateChats;
+      return chats.key(chatId).schedule({ priority: PRIORITIES[priority] }, send);
+    },
+    async stop() {
+      const limiters = [...privateChats.limiters(), ...groups.limiters()].map(({ limiter }) => limiter);
+      await Promise.all([...limiters, channel].map((limiter) => limiter.stop({ dropWaitingJobs: true })));
+    },
+  };
+}
