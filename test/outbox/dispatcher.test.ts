@@ -159,8 +159,9 @@ describe("outbox dispatcher", () => {
     });
     await app.enqueue(to("a"), "a1");
     await app.enqueue(to("a"), "a2");
-    await app.enqueue(to("b"), "b1");
+    await app.dispatcher.flush();
 
+    await app.enqueue(to("b"), "b1");
     await app.dispatcher.flush();
     const whilePaused = app.sent.map(textOf);
     app.advance(29_000);
