@@ -19,6 +19,8 @@ export const TELEGRAM_LIMITS: Required<Omit<ChannelLimits, "isGroup">> = {
   perGroupPerMinute: 20,
 };
 
+/** Messages a private chat may get at once before its per-second pace applies ("short bursts" are allowed). */
+const CHAT_BURST = 3;
 /** Bursts a group may have before the per-minute pace applies. */
 const GROUP_BURST = 4;
 /** Sends are spaced a little wider than the limit, so network jitter does not bunch them past it. */
@@ -43,9 +45,17 @@ export function createLane(limits: ChannelLimits): Lane {
   const channel = new Bottleneck({
     minTime: perSecond === undefined ? 0 : Math.ceil((1000 / perSecond) * MARGIN),
   });
+  // A reply often is two or three messages: they go at once, then the chat's pace applies.
   const privateChats = new Bottleneck.Group({
     maxConcurrent: 1,
-    minTime: perChatPerSecond === undefined ? 0 : Math.ceil((1000 / perChatPerSecond) * MARGIN),
+    ...(perChatPerSecond === undefined
+      ? {}
+      : {
+          reservoir: CHAT_BURST,
+          reservoirIncreaseInterval: Math.ceil((1000 / perChatPerSecond) * MARGIN),
+          reservoirIncreaseAmount: 1,
+          reservoirIncreaseMaximum: CHAT_BURST,
+        }),
   });
   // A bucket of GROUP_BURST refilled at a pace that keeps any minute within the limit, burst included.
   const groupRefillMs =
@@ -54,7 +64,6 @@ export function createLane(limits: ChannelLimits): Lane {
       : Math.ceil((60_000 / Math.max(1, perGroupPerMinute - GROUP_BURST)) * MARGIN);
   const groups = new Bottleneck.Group({
     maxConcurrent: 1,
-    minTime: perChatPerSecond === undefined ? 0 : Math.ceil((1000 / perChatPerSecond) * MARGIN),
     ...(groupRefillMs === undefined
       ? {}
       : {
