@@ -86,6 +86,8 @@ export async function startApp(
         });
   if (telegram !== undefined) senders.set("telegram", telegram.sender);
   const limits = new Map<ChannelName, ChannelLimits>([
+    // The local chat has no platform limit; it numbers a chat's messages as it takes them.
+    ["local", { perChatAtOnce: LOCAL_SENDS_PER_CHAT }],
     [
       "telegram",
       {
@@ -129,6 +131,9 @@ export async function startApp(
     },
   };
 }
+
+/** Messages to one local chat written at once (they share the chat log's writes). */
+const LOCAL_SENDS_PER_CHAT = 64;
 
 export class StartupError extends Error {
   override name = "StartupError";

@@ -81,12 +81,14 @@ interface ChatQueue {
   channel: ChannelName;
   chatId: string;
   waiting: OutboxEntry[];
-  busy: boolean;
+  /** Sends under way (at most the channel's `atOnce`). */
+  sending: number;
   pausedUntil: number;
 }
 
 interface ChannelState {
   lane: Lane;
+  atOnce: number;
   pausedUntil: number;
   outageWaitMs: number;
 }
@@ -118,6 +120,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   for (const name of senders.keys()) {
     channels.set(name, {
       lane: createLane(options.limits?.get(name) ?? {}),
+      atOnce: options.limits?.get(name)?.perChatAtOnce ?? 1,
       pausedUntil: 0,
       outageWaitMs: 0,
     });
@@ -167,7 +170,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
         channel: entry.target.channel,
         chatId: entry.target.chatId,
         waiting: [],
-        busy: false,
+        sending: 0,
         pausedUntil: 0,
       };
       chats.set(key, chat);
@@ -189,30 +192,35 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     if (entry.bulk === true) bulkTaken--;
   }
 
-  /** Starts the chat's next send, unless one is under way or a pause holds it. */
+  /** Starts the chat's next sends, as many as the channel allows at once in a chat, unless a pause holds it. */
   function advance(chat: ChatQueue): void {
-    if (stopped || chat.busy) return;
-    const entry = chat.waiting[0];
-    if (entry === undefined) {
-      chats.delete(`${chat.channel}:${chat.chatId}`);
-      return;
-    }
     const state = channels.get(chat.channel);
     if (state === undefined) return;
-    const until = Math.max(chat.pausedUntil, state.pausedUntil);
-    if (until > now()) {
-      wakeAt(until);
-      return;
+    while (!stopped && chat.sending < state.atOnce) {
+      const entry = chat.waiting[0];
+      if (entry === undefined) {
+        if (chat.sending === 0) chats.delete(`${chat.channel}:${chat.chatId}`);
+        return;
+      }
+      const until = Math.max(chat.pausedUntil, state.pausedUntil);
+      if (until > now()) {
+        wakeAt(until);
+        return;
+      }
+      if (entry.bulk === true && bulkInLanes >= LANE_DEPTH) {
+        readyForLane.add(chat);
+        return;
+      }
+      readyForLane.delete(chat);
+      chat.waiting.shift();
+      send(chat, state, entry);
     }
+  }
+
+  function send(chat: ChatQueue, state: ChannelState, entry: OutboxEntry): void {
     const bulk = entry.bulk === true;
-    if (bulk && bulkInLanes >= LANE_DEPTH) {
-      readyForLane.add(chat);
-      return;
-    }
-    readyForLane.delete(chat);
     if (bulk) bulkInLanes++;
-    chat.busy = true;
-    chat.waiting.shift();
+    chat.sending++;
     const sending = state.lane
       .run(chat.chatId, priorityOf(entry), () => attempt(chat, state, entry))
       .catch((error: unknown): Outcome => {
@@ -221,7 +229,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
         return "done";
       })
       .then((outcome) => {
-        chat.busy = false;
+        chat.sending--;
         if (bulk) bulkInLanes--;
         if (outcome === "again") chat.waiting.unshift(entry);
         else release(entry);

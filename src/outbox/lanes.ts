@@ -10,14 +10,12 @@ export interface ChannelLimits {
   perGroupPerMinute?: number;
   /** Whether a chat id names a group (groups have their own, lower limit). */
   isGroup?: (chatId: string) => boolean;
+  /**
+   * Sends to one chat under way at once (1 when left out). More only where the channel itself keeps a chat's
+   * messages in the order they were handed over (the local chat numbers them as it takes them).
+   */
+  perChatAtOnce?: number;
 }
-
-/** What a Telegram bot may send (https://core.telegram.org/bots/faq#my-bot-is-hitting-limits-how-do-i-avoid-this). */
-export const TELEGRAM_LIMITS: Required<Omit<ChannelLimits, "isGroup">> = {
-  perSecond: 30,
-  perChatPerSecond: 1,
-  perGroupPerMinute: 20,
-};
 
 /** Messages a private chat may get at once before its per-second pace applies ("short bursts" are allowed). */
 const CHAT_BURST = 3;

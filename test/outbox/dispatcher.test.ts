@@ -128,6 +128,27 @@ describe("outbox dispatcher", () => {
     expect(other - (busy[0] ?? 0)).toBeLessThan(90);
   });
 
+  it("hands a chat's messages over in order, several at once where the channel keeps their order", async () => {
+    let inFlight = 0;
+    let most = 0;
+    const app = setup({
+      limits: { perChatAtOnce: 4 },
+      send: async (entry) => {
+        app.sent.push(entry);
+        inFlight++;
+        most = Math.max(most, inFlight);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        inFlight--;
+        return {};
+      },
+    });
+    for (let i = 0; i < 10; i++) await app.enqueue(to("secretary"), `n${i}`);
+
+    await app.dispatcher.flush();
+
+    expect([most, app.sent.map(textOf)]).toEqual([4, Array.from({ length: 10 }, (_, i) => `n${i}`)]);
+  });
+
   it("keeps the channel under its messages per second", async () => {
     const starts: number[] = [];
     const app = setup({

@@ -73,17 +73,36 @@ export function createChatLog(dir: string, logger: Logger, keep = KEPT_MESSAGES)
     return next;
   }
 
+  const writes = new Map<string, Promise<void>>();
+
+  /** Writes a chat's log once for every change made in the same turn of the event loop. */
+  function persist(chatId: string, log: Low<ChatLogFile>): Promise<void> {
+    let pending = writes.get(chatId);
+    if (pending === undefined) {
+      pending = new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
+        writes.delete(chatId);
+        return log.write();
+      });
+      writes.set(chatId, pending);
+    }
+    return pending;
+  }
+
   return {
-    append(chatId, message) {
-      return serial(chatId, async () => {
+    async append(chatId, message) {
+      // Numbered in the order appends are called; the file is written for many at once.
+      const added = await serial(chatId, async () => {
         const log = await db(chatId);
         const messages = log.data.messages;
         if (messages.some((existing) => existing.id === message.id)) return undefined;
         const stored: LocalMessage = { ...message, n: (messages.at(-1)?.n ?? 0) + 1 };
-        log.data = { messages: [...messages, stored].slice(-keep) };
-        await log.write();
-        return stored;
+        messages.push(stored);
+        if (messages.length > keep) messages.splice(0, messages.length - keep);
+        return { log, stored };
       });
+      if (added === undefined) return undefined;
+      await persist(chatId, added.log);
+      return added.stored;
     },
     edit(chatId, id, message) {
       return serial(chatId, async () => {
