@@ -396,7 +396,10 @@ describe("lowdb store", () => {
         attempts: 0,
         notBefore: "2026-11-01T00:00:00.000Z",
       });
-      await writeJson({ schemaVersion: 1, lastId: 2, pending: [entry(1), entry(2)], dead: [] }, "outbox.json");
+      await writeJson(
+        { schemaVersion: 1, lastId: 2, pending: [entry(1), entry(2)], dead: [] },
+        "outbox.json",
+      );
 
       const store = await open();
       await store.close();
