@@ -18,8 +18,15 @@ export interface UpdateHandlerOptions {
   fileRoot: string;
 }
 
-/** Handles one raw update with the given API; never throws, so one bad update cannot stop the bot. */
-export type UpdateHandler = (api: Api, botUsername: string, raw: unknown) => Promise<void>;
+export interface UpdateHandler {
+  /** Handles one raw update with the given API; never throws, so one bad update cannot stop the bot. */
+  update(api: Api, botUsername: string, raw: unknown): Promise<void>;
+  /** Waits (briefly) for button answers still on their way. */
+  settle(): Promise<void>;
+}
+
+/** How long a stop waits for button answers still on their way. */
+const SETTLE_MS = 2_000;
 
 const DOWNLOAD_TIMEOUT_MS = 30_000;
 
@@ -34,6 +41,7 @@ function strayQueryId(raw: unknown): string | undefined {
 export function createUpdateHandler(options: UpdateHandlerOptions): UpdateHandler {
   const { app, kick, logger, fileRoot } = options;
   const { deps } = app;
+  const answers = new Set<Promise<void>>();
 
   async function toApp(base: EventBase, input: InboundInput): Promise<InboundOutcome> {
     const outcome = await app.handle({ ...base, input });
@@ -134,8 +142,15 @@ export function createUpdateHandler(options: UpdateHandlerOptions): UpdateHandle
         );
       }
     } finally {
-      await answerQuery(api, queryId, answer);
+      answerLater(api, queryId, answer);
     }
+  }
+
+  /** Answers a button press without holding up the update's end (and so the next update of that chat). */
+  function answerLater(api: Api, queryId: string, text: string | undefined): void {
+    const answering = answerQuery(api, queryId, text);
+    answers.add(answering);
+    answering.finally(() => answers.delete(answering)).catch(() => undefined);
   }
 
   async function answerQuery(api: Api, queryId: string, text: string | undefined): Promise<void> {
@@ -156,14 +171,14 @@ export function createUpdateHandler(options: UpdateHandlerOptions): UpdateHandle
     if (moved) logger.info("telegram group binding moved to supergroup", { fromChatId, toChatId });
   }
 
-  return async (api, botUsername, raw) => {
+  async function update(api: Api, botUsername: string, raw: unknown): Promise<void> {
     const parsed = TelegramUpdate.safeParse(raw);
     if (!parsed.success) {
       const updateId =
         typeof raw === "object" && raw !== null && "update_id" in raw ? raw.update_id : undefined;
       logger.info("telegram update not understood", { updateId, issues: parsed.error.issues.length });
       const queryId = strayQueryId(raw);
-      if (queryId !== undefined) await answerQuery(api, queryId, undefined);
+      if (queryId !== undefined) answerLater(api, queryId, undefined);
       return;
     }
     const update = parsed.data;
@@ -203,5 +218,19 @@ export function createUpdateHandler(options: UpdateHandlerOptions): UpdateHandle
       });
     }
     kick();
+  }
+
+  return {
+    update,
+    async settle() {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        Promise.all(answers),
+        new Promise<void>((resolve) => {
+          timer = setTimeout(resolve, SETTLE_MS);
+        }),
+      ]);
+      clearTimeout(timer);
+    },
   };
 }

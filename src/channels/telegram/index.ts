@@ -1,12 +1,14 @@
 import { randomBytes } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import { autoRetry } from "@grammyjs/auto-retry";
-import { Bot, type Transformer, webhookCallback } from "grammy";
+import { sequentialize } from "@grammyjs/runner";
+import { Bot, type Context, type Transformer, webhookCallback } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
 import type { App } from "../../app/create-app.js";
 import type { ChannelSender, Logger } from "../../outbox/dispatcher.js";
 import { commandMenus, syncCommandMenus } from "./commands.js";
 import { createUpdateHandler } from "./handler.js";
+import { createPoller, type Poller } from "./polling.js";
 import { createTelegramSender } from "./sender.js";
 import { ALLOWED_UPDATES } from "./updates.js";
 
@@ -33,6 +35,13 @@ export interface TelegramChannel {
 
 const POLL_TIMEOUT_SECONDS = 30;
 
+/** What must stay in order: a chat's messages; a person's button presses, with their private chat. */
+function orderKey(ctx: Context): string | undefined {
+  if (ctx.callbackQuery !== undefined) return String(ctx.callbackQuery.from.id);
+  const id = ctx.chat?.id ?? ctx.from?.id;
+  return id === undefined ? undefined : String(id);
+}
+
 /**
  * Replies made while handling an update (answers to button presses, membership checks) wait out a short
  * 429 once; the outbox retries everything else itself.
@@ -56,9 +65,11 @@ export function createTelegramChannel(options: TelegramChannelOptions): Telegram
   });
   if (options.transformer !== undefined) bot.api.config.use(options.transformer);
   const handle = createUpdateHandler({ app, kick, logger, fileRoot: `${apiRoot}/file/bot${token}` });
+  // Updates run beside each other (polling and webhook alike), but one chat's, or one person's presses, in order.
+  bot.use(sequentialize(orderKey));
   bot.use(async (ctx) => {
     ctx.api.config.use(interactiveRetry());
-    await handle(ctx.api, ctx.me.username, ctx.update);
+    await handle.update(ctx.api, ctx.me.username, ctx.update);
   });
   bot.catch((error) => {
     logger.error("telegram middleware failed", {
@@ -74,26 +85,18 @@ export function createTelegramChannel(options: TelegramChannelOptions): Telegram
     botUsername: () => bot.botInfo.username,
   });
 
-  let polling: Promise<void> | undefined;
+  let poller: Poller | undefined;
   let server: Server | undefined;
 
   async function startPolling(): Promise<void> {
-    await new Promise<void>((resolve, reject) => {
-      let started = false;
-      polling = bot
-        .start({
-          allowed_updates: ALLOWED_UPDATES,
-          timeout: POLL_TIMEOUT_SECONDS,
-          onStart: () => {
-            started = true;
-            resolve();
-          },
-        })
-        .catch((error: unknown) => {
-          if (!started) reject(error);
-          else logger.error("telegram polling stopped", { error: String(error) });
-        });
+    poller = createPoller({
+      source: bot.api,
+      handle: (update) => bot.handleUpdate(update),
+      logger,
+      allowedUpdates: ALLOWED_UPDATES,
+      timeoutSeconds: POLL_TIMEOUT_SECONDS,
     });
+    await poller.start();
   }
 
   async function startWebhook(hook: NonNullable<TelegramChannelOptions["webhook"]>): Promise<void> {
@@ -132,16 +135,10 @@ export function createTelegramChannel(options: TelegramChannelOptions): Telegram
       else await startWebhook(webhook);
     },
     async stop() {
-      if (polling !== undefined) {
-        try {
-          // Confirms the last handled update with Telegram, so a restart does not handle it again.
-          if (bot.isRunning()) await bot.stop();
-        } catch (error) {
-          logger.warn("telegram polling did not stop cleanly", { error: String(error) });
-        }
-        await polling;
-        polling = undefined;
-      }
+      const stopping = poller;
+      poller = undefined;
+      if (stopping !== undefined) await stopping.stop();
+      await handle.settle();
       const running = server;
       if (running !== undefined) {
         server = undefined;

@@ -42,7 +42,14 @@ describe("the bot over real HTTP, started like npm start", () => {
     dataDir = await mkdtemp(join(tmpdir(), "shangliang-telegram-"));
     const logger = recordingLogger();
     app = await startApp(
-      { TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: bot.url, LOCAL_CHAT: "off", DATA_DIR: dataDir },
+      {
+        TELEGRAM_BOT_TOKEN: TOKEN,
+        TELEGRAM_API_ROOT: bot.url,
+        LOCAL_CHAT: "off",
+        DATA_DIR: dataDir,
+        // The walk is about the steps, not the pace: a private chat may take many messages a second here.
+        TELEGRAM_CHAT_MESSAGES_PER_SECOND: "30",
+      },
       logger,
     );
     const updates = createUpdates();

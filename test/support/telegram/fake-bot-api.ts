@@ -80,6 +80,8 @@ export interface FakeBotApi {
   /** The group now lives under a new supergroup id; sends to the old id answer 400 with the new id. */
   migrate(fromChatId: number, toChatId: number): void;
   addFile(fileId: string, filePath: string, size: number): void;
+  /** Calls of `method` (matching `when`) wait until the returned function is called. */
+  hold(method: string, when?: (payload: Record<string, unknown>) => boolean): () => void;
   clear(): void;
 }
 
@@ -242,9 +244,17 @@ export function createFakeBotApi(botInfo: UserFromGetMe = FAKE_BOT_INFO): FakeBo
     }
   }
 
+  const holds: {
+    method: string;
+    when?: (payload: Record<string, unknown>) => boolean;
+    until: Promise<void>;
+  }[] = [];
+
   const transformer: Transformer = async (_prev, method, payload) => {
     const copy = JSON.parse(JSON.stringify(payload ?? {})) as Record<string, unknown>;
     calls.push({ method, payload: copy });
+    for (const held of holds)
+      if (held.method === method && (held.when === undefined || held.when(copy))) await held.until;
     const result = answer(method, copy);
     return ("ok" in result ? result : { ok: false, ...result }) as Awaited<ReturnType<Transformer>>;
   };
@@ -267,6 +277,14 @@ export function createFakeBotApi(botInfo: UserFromGetMe = FAKE_BOT_INFO): FakeBo
     },
     addFile(fileId, filePath, size) {
       files.set(fileId, { file_path: filePath, file_size: size });
+    },
+    hold(method, when) {
+      let release: () => void = () => undefined;
+      const until = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      holds.push(when === undefined ? { method, until } : { method, when, until });
+      return release;
     },
     clear() {
       calls.length = 0;
