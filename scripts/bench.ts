@@ -17,6 +17,7 @@ import { createRequest } from "../src/domain/request.js";
 import { FEATURES } from "../src/features/index.js";
 import { Requests, type SubmitRequestInput, submitRequestIn } from "../src/features/requests/index.js";
 import { openLowdbStore } from "../src/store/lowdb/index.js";
+import { broadcast } from "./bench/broadcast.js";
 import { bulk, bulkLoadForBench } from "./bench/bulk-load.js";
 import {
   calendar,
@@ -189,7 +190,7 @@ async function writeLatency(records: number): Promise<number> {
 
 /**
  * The p99 of awaited writes and the longest event-loop stall with WRITES_PER_SECOND writes started on
- * schedule for 8 s (some 40 checkpoints) on 100,000 requests, one write in four a step in an old request's
+ * schedule for 8 s (some 8 checkpoints) on 100,000 requests, one write in four a step in an old request's
  * life.
  */
 async function writesUnderLoadAt100k(): Promise<Figures> {
@@ -277,11 +278,32 @@ const SCENARIOS: Record<string, () => Promise<Figures>> = {
   telegram_updates_per_s: one("telegram_updates_per_s", () => telegramUpdates(20)),
   telegram_updates_per_s_one_chat: one("telegram_updates_per_s_one_chat", () => telegramUpdates(1)),
   telegram_walk_p99_ms: one("telegram_walk_p99_ms", telegramWalkAt100k),
+  broadcast: () => broadcastFigures(BROADCAST_GROUPS),
+  outage: () => outageFigures(BROADCAST_GROUPS, 10_000),
 };
+
+/** Groups of the default run's broadcast (20 s at Telegram's 30 a second); `--large` sends to 10,000. */
+const BROADCAST_GROUPS = 600;
+
+async function broadcastFigures(groups: number): Promise<Figures> {
+  const figures = await broadcast({ groups });
+  return {
+    broadcast_share_of_ceiling: figures.shareOfCeiling,
+    broadcast_429s: figures.tooMany,
+    interactive_p99_ms: figures.interactiveP99Ms,
+  };
+}
+
+async function outageFigures(groups: number, outageMs: number): Promise<Figures> {
+  const figures = await broadcast({ groups, outageMs });
+  return { outage_lost: figures.lost, outage_duplicated: figures.duplicated };
+}
 
 /** Only with `--large`: preparing a million requests takes minutes. */
 const LARGE_SCENARIOS: Record<string, () => Promise<Figures>> = {
   open_at_1m: openLarge,
+  broadcast_10k: () => broadcastFigures(10_000),
+  outage_10k: () => outageFigures(10_000, 60_000),
 };
 
 /** The offered load of write_p99_ms_at_100k: far above a county's busiest hour, below what the machine can do. */
@@ -293,6 +315,9 @@ const NOTES: Record<string, string> = {
   event_loop_stall_max_ms_at_100k: "same run; the monitor's max less its 5 ms resolution",
   telegram_walk_p99_ms: "steps of 30 walks, every Bot API call answered after 30 ms",
   rss_mb_at_1m: "peak RSS of the process that opened 1M and wrote 100",
+  broadcast_share_of_ceiling: "every message sent during the broadcast, per second, over 30/s",
+  interactive_p99_ms: "replies to villagers writing every 0.5 s during the broadcast",
+  outage_lost: "the Bot API answering 502 for 10 s (60 s with --large) a third of the way in",
 };
 
 /** Each measurement runs in a fresh process, so one's memory and caches do not colour another's. */

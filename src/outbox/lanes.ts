@@ -22,7 +22,12 @@ const CHAT_BURST = 3;
 /** Bursts a group may have before the per-minute pace applies. */
 const GROUP_BURST = 4;
 /** Sends are spaced a little wider than the limit, so network jitter does not bunch them past it. */
-const MARGIN = 1.02;
+const MARGIN = 1.01;
+/**
+ * Sends booked or under way at once, in seconds at the channel's pace: enough for round trips up to this long
+ * at full pace, and the longest a reply waits behind bulk already booked.
+ */
+const BOOKED_SECONDS = 0.4;
 
 export type Priority = "interactive" | "bulk";
 
@@ -40,8 +45,11 @@ export function createLane(limits: ChannelLimits): Lane {
   if (perSecond === undefined && perChatPerSecond === undefined && perGroupPerMinute === undefined) {
     return { run: (_chatId, _priority, send) => send(), stop: async () => undefined };
   }
+  // Bottleneck books a job's start as soon as it may run; capped, the rest wait in the queue, where a reply
+  // (higher priority) still goes ahead of bulk.
   const channel = new Bottleneck({
     minTime: perSecond === undefined ? 0 : Math.ceil((1000 / perSecond) * MARGIN),
+    maxConcurrent: perSecond === undefined ? null : Math.max(1, Math.ceil(perSecond * BOOKED_SECONDS)),
   });
   // A reply often is two or three messages: they go at once, then the chat's pace applies.
   const privateChats = new Bottleneck.Group({
