@@ -18,7 +18,7 @@ export interface ChannelLimits {
 }
 
 /** Messages a private chat may get at once before its per-second pace applies ("short bursts" are allowed). */
-const CHAT_BURST = 3;
+const CHAT_BURST = 5;
 /** Bursts a group may have before the per-minute pace applies. */
 const GROUP_BURST = 4;
 /** Sends are spaced a little wider than the limit, so network jitter does not bunch them past it. */
