@@ -106,8 +106,8 @@ function priorityOf(entry: OutboxEntry): Priority {
 }
 
 /**
- * Sends the outbox: one message at a time per chat, in order (replies before bulk), as fast as each channel's
- * limits allow (Bottleneck, per chat chained to per channel). A 429 pauses what it names for as long as the
+ * Sends the outbox: each chat's messages in order (replies before bulk), one at a time unless the channel keeps
+ * the order itself, as fast as each channel's limits allow (Bottleneck, per chat chained to per channel). A 429 pauses what it names for as long as the
  * platform says; an outage pauses the channel with growing waits; neither counts as an attempt. Sent entries
  * are removed in batches (one commit for all that finished together).
  */

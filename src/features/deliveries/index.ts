@@ -9,8 +9,8 @@ import { defineText } from "../../app/text.js";
 const text = defineText(
   "deliveries",
   {
-    group: "⚠️ 已有 {count} 条消息没能发到{village}的村民群：{why}",
-    person: "⚠️ 已有 {count} 条消息没能发给{name}：{why}",
+    group: "⚠️ 已有{count}条消息没能发到{village}的村民群：{why}",
+    person: "⚠️ 已有{count}条消息没能发给{name}：{why}",
     "why.group_gone": "机器人不在群里了（被移出，或群已解散）。请把机器人重新拉进群，在群里发 /setup。",
     "why.person_stopped": "对方停用了机器人，或从没打开过和机器人的私聊。请当面提醒他打开机器人、点“开始”。",
     "why.other": "平台回复“{reason}”。如果一直这样，请联系管理员。",

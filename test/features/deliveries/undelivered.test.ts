@@ -23,7 +23,7 @@ describe("messages the bot could not deliver", () => {
     await h.drain();
 
     expect(h.last(secretary.id)?.text).toBe(
-      "⚠️ 已有 1 条消息没能发到东风村的村民群：机器人不在群里了（被移出，或群已解散）。请把机器人重新拉进群，在群里发 /setup。",
+      "⚠️ 已有1条消息没能发到东风村的村民群：机器人不在群里了（被移出，或群已解散）。请把机器人重新拉进群，在群里发 /setup。",
     );
   });
 
@@ -57,7 +57,7 @@ describe("messages the bot could not deliver", () => {
 
     const notices = h.messages(secretary.id).slice(before);
     expect(notices.map((n) => [n.entry.key, n.text.slice(0, 11)])).toEqual([
-      ["undelivered:local:group-x", "⚠️ 已有 3 条消息"],
+      ["undelivered:local:group-x", "⚠️ 已有3条消息没能"],
     ]);
   });
 });
