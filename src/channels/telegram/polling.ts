@@ -41,6 +41,8 @@ export function createPoller(options: PollerOptions): Poller {
   const maxInFlight = options.maxInFlight ?? 1_000;
   const stopWaitMs = options.stopWaitMs ?? 4_000;
   const inFlight = new Map<number, Promise<void>>();
+  /** Handled and not yet confirmed (ids are not always ascending: Telegram picks a new start after a quiet week). */
+  const handled = new Set<number>();
   let newest: number | undefined;
   let stopping = false;
   let abort = new AbortController();
@@ -51,17 +53,21 @@ export function createPoller(options: PollerOptions): Poller {
     let lowest: number | undefined;
     for (const id of inFlight.keys()) if (lowest === undefined || id < lowest) lowest = id;
     if (lowest !== undefined) return lowest;
+    handled.clear();
     return newest === undefined ? undefined : newest + 1;
   }
 
   function begin(update: Update): void {
     const id = update.update_id;
-    if (newest === undefined || id > newest) newest = id;
+    newest = id;
     const handling = handle(update)
       .catch((error: unknown) =>
         logger.error("telegram update failed", { updateId: id, error: String(error) }),
       )
-      .finally(() => inFlight.delete(id));
+      .finally(() => {
+        inFlight.delete(id);
+        handled.add(id);
+      });
     inFlight.set(id, handling);
   }
 
@@ -103,8 +109,7 @@ export function createPoller(options: PollerOptions): Poller {
       let fresh = 0;
       for (const update of updates) {
         const id = update.update_id;
-        // Below `newest` and not in flight: handled already, not yet confirmed.
-        if (inFlight.has(id) || (newest !== undefined && id <= newest)) continue;
+        if (inFlight.has(id) || handled.has(id)) continue;
         begin(update);
         fresh++;
       }

@@ -205,6 +205,33 @@ describe("long polling", () => {
     expect(after).toEqual([2, 3]);
   });
 
+  it("handles updates whose ids start lower again, as Telegram's do after a quiet week", async () => {
+    const batches = [messages(100, 101), messages(5)];
+    const source: UpdateSource = {
+      async getUpdates() {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        return batches.shift() ?? [];
+      },
+      deleteWebhook: async () => true,
+    };
+    const handled: number[] = [];
+    const poller = createPoller({
+      source,
+      logger: recordingLogger(),
+      allowedUpdates: ALLOWED_UPDATES,
+      timeoutSeconds: 0,
+      handle: async (update) => {
+        handled.push(update.update_id);
+      },
+    });
+
+    await poller.start();
+    await until(() => handled.length === 3);
+    await poller.stop();
+
+    expect(handled).toEqual([100, 101, 5]);
+  });
+
   it("stops promptly with an update stuck, confirming what was handled before it", async () => {
     const queue = updateQueue(messages(1, 2, 3));
     const handled: number[] = [];
