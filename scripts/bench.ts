@@ -31,7 +31,7 @@ import {
 import { writesUnderLoad } from "./bench/load.js";
 import { median } from "./bench/stats.js";
 import { measureTelegramUpdatesPerSecond } from "./bench/telegram.js";
-import { telegramWalks } from "./bench/telegram-walk.js";
+import { telegramCrowd, telegramWalks } from "./bench/telegram-walk.js";
 
 const run = promisify(execFile);
 
@@ -258,6 +258,13 @@ async function telegramWalkAt100k(): Promise<number> {
   return withPreparedFolder(100_000, (dir) => telegramWalks(dir, { walks: 30 }), { telegram: true });
 }
 
+/** The p99 of the steps of 300 villagers walking a request at once, the Bot API 100 ms away. */
+async function crowdAt100k(): Promise<number> {
+  return withPreparedFolder(100_000, (dir) => telegramCrowd(dir, { villagers: 300, latencyMs: 100 }), {
+    telegram: true,
+  });
+}
+
 /** Reports one figure under the scenario's own name. */
 const one =
   (name: string, measure: () => Promise<number>): (() => Promise<Figures>) =>
@@ -278,6 +285,7 @@ const SCENARIOS: Record<string, () => Promise<Figures>> = {
   telegram_updates_per_s: one("telegram_updates_per_s", () => telegramUpdates(20)),
   telegram_updates_per_s_one_chat: one("telegram_updates_per_s_one_chat", () => telegramUpdates(1)),
   telegram_walk_p99_ms: one("telegram_walk_p99_ms", telegramWalkAt100k),
+  crowd_300_step_p99_ms: one("crowd_300_step_p99_ms", crowdAt100k),
   broadcast: () => broadcastFigures(BROADCAST_GROUPS),
   outage: () => outageFigures(BROADCAST_GROUPS, 10_000),
 };
@@ -317,6 +325,8 @@ const NOTES: Record<string, string> = {
   rss_mb_at_1m: "peak RSS of the process that opened 1M and wrote 100",
   broadcast_share_of_ceiling: "every message sent during the broadcast, per second, over 30/s",
   interactive_p99_ms: "replies to villagers writing every 0.5 s during the broadcast",
+  crowd_300_step_p99_ms:
+    "300 villagers each walking a request at once, every Bot API call answered after 100 ms",
   outage_lost: "the Bot API answering 502 for 10 s (60 s with --large) a third of the way in",
 };
 

@@ -11,6 +11,77 @@ export interface WalkOptions {
   walks: number;
 }
 
+export interface CrowdOptions {
+  /** Villagers who each walk a request at the same time. */
+  villagers: number;
+  /** How long every Bot API call takes to answer. */
+  latencyMs: number;
+}
+
+/**
+ * The p99 of the steps of `villagers` request walks run all at once (each villager steps on as soon as the
+ * bot answered their last step), through the app as main.ts starts it, against a Bot API `latencyMs` away.
+ */
+export async function telegramCrowd(dataDir: string, options: CrowdOptions): Promise<number> {
+  const standIn = await startBotApiStandIn(options.latencyMs);
+  try {
+    const app = await startAppProcess(dataDir, standIn.apiRoot);
+    try {
+      await standIn.settled(QUIET_MS);
+      const users = Array.from({ length: options.villagers }, (_, i) => villager(i));
+      for (const user of users) standIn.fake.setChatMember(TELEGRAM_GROUP_ID, user.id, "member");
+      await Promise.all(
+        users.map((user) => reply(standIn, user, message(user, `/start j_${villageId(TELEGRAM_VILLAGE)}`))),
+      );
+      const walks = await Promise.all(
+        users.map(async (user) => {
+          const times: number[] = [];
+          for (const step of WALK)
+            times.push((await reply(standIn, user, step.update(user), step.offers)).ms);
+          return times;
+        }),
+      );
+      const times = walks.flat();
+      process.stderr.write(
+        `${JSON.stringify({ steps: times.length, p50: percentile(times, 0.5), p99: percentile(times, 0.99) })}\n`,
+      );
+      return percentile(times, 0.99);
+    } finally {
+      await app.stop();
+    }
+  } finally {
+    await standIn.close();
+  }
+}
+
+function villager(i: number): Villager {
+  return {
+    id: TELEGRAM_SECRETARY_ID + 1 + i,
+    is_bot: false,
+    first_name: `村民${i + 1}`,
+    language_code: "zh-hans",
+  };
+}
+
+/** Sends one update and waits for the bot's reply to the user (the one offering `offers`, when given). */
+async function reply(
+  standIn: BotApiStandIn,
+  user: Villager,
+  update: Update,
+  offers?: string,
+): Promise<{ ms: number; reply: ArrivedCall }> {
+  const replied = standIn.next(
+    (call) => isMessageTo(call, user.id) && (offers === undefined || buttonsOf(call).includes(offers)),
+    CROWD_STEP_TIMEOUT_MS,
+  );
+  const at = standIn.push(update);
+  const answer = await replied;
+  return { ms: answer.at - at, reply: answer };
+}
+
+/** A crowd's step that gets no answer in this long fails the run. */
+const CROWD_STEP_TIMEOUT_MS = 120_000;
+
 /** How long every Bot API call takes to answer, as over a network. */
 const LATENCY_MS = 30;
 const VILLAGERS = 5;
@@ -166,12 +237,7 @@ function buttonsOf(call: ArrivedCall): string[] {
 async function joinVillagers(standIn: BotApiStandIn): Promise<Villager[]> {
   const villagers: Villager[] = [];
   for (let i = 0; i < VILLAGERS; i++) {
-    const user: Villager = {
-      id: TELEGRAM_SECRETARY_ID + 1 + i,
-      is_bot: false,
-      first_name: `村民${i + 1}`,
-      language_code: "zh-hans",
-    };
+    const user = villager(i);
     standIn.fake.setChatMember(TELEGRAM_GROUP_ID, user.id, "member");
     await exchange(standIn, user, message(user, `/start j_${villageId(TELEGRAM_VILLAGE)}`));
     villagers.push(user);
