@@ -29,6 +29,7 @@ import {
   villageId,
 } from "./bench/history.js";
 import { writesUnderLoad } from "./bench/load.js";
+import { localBurst } from "./bench/local-burst.js";
 import { median } from "./bench/stats.js";
 import { measureTelegramUpdatesPerSecond } from "./bench/telegram.js";
 import { telegramCrowd, telegramWalks } from "./bench/telegram-walk.js";
@@ -286,6 +287,11 @@ const SCENARIOS: Record<string, () => Promise<Figures>> = {
   telegram_updates_per_s_one_chat: one("telegram_updates_per_s_one_chat", () => telegramUpdates(1)),
   telegram_walk_p99_ms: one("telegram_walk_p99_ms", telegramWalkAt100k),
   crowd_300_step_p99_ms: one("crowd_300_step_p99_ms", crowdAt100k),
+  burst_3000: async () => {
+    const figures = await localBurst(appOn, Number(process.env.BURST_VILLAGERS) || 3_000);
+    process.stderr.write(`${JSON.stringify(figures)}\n`);
+    return { burst_3000_last_notification_s: figures.lastNotificationS, burst_3000_rss_mb: figures.rssMb };
+  },
   broadcast: () => broadcastFigures(BROADCAST_GROUPS),
   outage: () => outageFigures(BROADCAST_GROUPS, 10_000),
 };
