@@ -55,11 +55,7 @@ export async function startApp(
   });
   const { store } = app;
   const senders = new Map<ChannelName, ChannelSender>();
-  const kick = () => {
-    dispatcher
-      .flush()
-      .catch((error: unknown) => logger.error("outbox flush failed", { error: String(error) }));
-  };
+  const kick = () => dispatcher.wake();
   const stops: (() => Promise<void>)[] = [];
   let localUrl: string | undefined;
   const local = config.LOCAL_CHAT

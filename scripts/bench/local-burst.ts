@@ -1,3 +1,4 @@
+import { fork } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -6,8 +7,6 @@ import { performance } from "node:perf_hooks";
 import type { App } from "../../src/app/create-app.js";
 import { inUnit } from "../../src/app/deps.js";
 import { addMemberIn } from "../../src/features/roster/index.js";
-import { silentLogger } from "../../src/logger.js";
-import { startApp } from "../../src/main.js";
 import { seedVillage } from "../../test/support/village.js";
 
 /** Villagers filing at once; more HTTP connections than this at a time only queue in the client. */
@@ -42,8 +41,9 @@ export async function localBurst(
       ids.push(added.value.id);
     }
     await app.close();
-    const running = await startApp({ DATA_DIR: dir, PORT: "0", LOCAL_CHAT: "on" }, silentLogger());
-    const url = running.localUrl ?? "";
+    const bot = await startBot({ DATA_DIR: dir, PORT: "0", LOCAL_CHAT: "on" });
+    const url = bot.url;
+    let rssMb = Number.NaN;
     try {
       const shown: number[] = [];
       const stream = new AbortController();
@@ -78,13 +78,14 @@ export async function localBurst(
       await listening.catch(() => undefined);
       const notifications = shown.length - before;
       const last = shown.at(-1) ?? lastAck;
+      rssMb = await bot.stop();
       return {
         lastNotificationS: notifications < villagers ? Number.POSITIVE_INFINITY : (last - lastAck) / 1000,
         notifications,
-        rssMb: process.resourceUsage().maxRSS / 1024,
+        rssMb,
       };
     } finally {
-      await running.stop();
+      if (Number.isNaN(rssMb)) bot.kill();
     }
   } finally {
     await rm(dir, { recursive: true, force: true });
@@ -118,4 +119,38 @@ async function listen(url: string, signal: AbortSignal, onMessage: () => void): 
       end = buffered.indexOf("\n\n");
     }
   }
+}
+
+interface BotProcess {
+  url: string;
+  /** Stops the bot and gives its peak resident memory in MB. */
+  stop(): Promise<number>;
+  kill(): void;
+}
+
+/** Starts `npm start`'s code in a child process (`bot-process.ts`) with `settings` as its whole configuration. */
+async function startBot(settings: Record<string, string>): Promise<BotProcess> {
+  const child = fork(new URL("./bot-process.ts", import.meta.url), {
+    env: { ...process.env, BOT_SETTINGS: JSON.stringify(settings) },
+    execArgv: ["--import", "tsx"],
+  });
+  const next = () =>
+    new Promise<Record<string, unknown>>((resolve, reject) => {
+      const onExit = (code: number | null) => reject(new Error(`the bot's process ended (${code})`));
+      child.once("exit", onExit);
+      child.once("message", (message) => {
+        child.off("exit", onExit);
+        resolve(message as Record<string, unknown>);
+      });
+    });
+  const started = await next();
+  return {
+    url: String(started.url),
+    async stop() {
+      const stopped = next();
+      child.send("stop");
+      return Number((await stopped).maxRssMb);
+    },
+    kill: () => child.kill("SIGKILL"),
+  };
 }

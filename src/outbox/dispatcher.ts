@@ -59,6 +59,8 @@ export interface DispatcherOptions {
 }
 
 export interface Dispatcher {
+  /** Starts sending what is due, without waiting for it: what the channels call after each event. */
+  wake(): void;
   /** Starts sending what is due; resolves when everything due and not waiting on a pause has been tried. */
   flush(): Promise<void>;
   /** Looks for due entries every `intervalMs` (retries that came due; entries from other processes). */
@@ -374,6 +376,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   }
 
   return {
+    wake: kick,
     flush,
     start(intervalMs) {
       interval = setInterval(kick, intervalMs);

@@ -232,7 +232,7 @@ describe("GET /api/history and /api/stream", () => {
     }
   });
 
-  it("keeps the history in one JSON file per chat, so a restart keeps it", async () => {
+  it("keeps the history in one file per chat, so a restart keeps it", async () => {
     await postJson(`${app.url}/api/events`, event(seeded.villager.id, { type: "text", text: "记住我" }));
     await app.settle();
     await app.stop();
@@ -240,12 +240,10 @@ describe("GET /api/history and /api/stream", () => {
     const again = await startLocalChat({ dataDir: app.dataDir, store: app.store });
     try {
       const { json } = await getJson(`${again.url}/api/history?member=${seeded.villager.id}`);
-      const file = JSON.parse(
-        await readFile(join(app.dataDir, "local-chat", `${seeded.villager.id}.json`), "utf8"),
-      );
+      const file = await readFile(join(app.dataDir, "local-chat", `${seeded.villager.id}.jsonl`), "utf8");
 
       expect((json as unknown as History).private[0]?.text).toBe("记住我");
-      expect(file.messages[0].text).toBe("记住我");
+      expect(JSON.parse(file.split("\n")[0] ?? "").text).toBe("记住我");
     } finally {
       await again.stop();
     }
