@@ -16,6 +16,8 @@ export interface CrowdOptions {
   villagers: number;
   /** How long every Bot API call takes to answer. */
   latencyMs: number;
+  /** Settings the bot starts with besides its data folder and the stand-in (e.g. its sending limits). */
+  settings?: Record<string, string>;
 }
 
 /**
@@ -25,7 +27,7 @@ export interface CrowdOptions {
 export async function telegramCrowd(dataDir: string, options: CrowdOptions): Promise<number> {
   const standIn = await startBotApiStandIn(options.latencyMs);
   try {
-    const app = await startAppProcess(dataDir, standIn.apiRoot);
+    const app = await startAppProcess(dataDir, standIn.apiRoot, options.settings);
     try {
       await standIn.settled(QUIET_MS);
       const users = Array.from({ length: options.villagers }, (_, i) => villager(i));
@@ -246,10 +248,15 @@ async function joinVillagers(standIn: BotApiStandIn): Promise<Villager[]> {
 }
 
 /** Starts the app in its own process on `dataDir`, with the Telegram channel polling `apiRoot`. */
-async function startAppProcess(dataDir: string, apiRoot: string): Promise<{ stop(): Promise<void> }> {
+async function startAppProcess(
+  dataDir: string,
+  apiRoot: string,
+  settings: Record<string, string> = {},
+): Promise<{ stop(): Promise<void> }> {
   const child = spawn(process.execPath, ["--import", "tsx", APP], {
     env: {
       ...process.env,
+      ...settings,
       DATA_DIR: dataDir,
       LOCAL_CHAT: "off",
       TELEGRAM_BOT_TOKEN: TOKEN,

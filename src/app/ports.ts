@@ -48,6 +48,8 @@ export interface OutboxEntry {
   revision?: number;
   /** The platform's id of the message sent earlier under the same key: this entry edits it. */
   edits?: string;
+  /** Parts of a message sent as several (a photo, then the text) already delivered: a retry starts after them. */
+  partsSent?: number;
 }
 
 /**
@@ -114,6 +116,8 @@ export interface Outbox {
    * newer revision) stays, to be sent as an edit.
    */
   markSent(sent: readonly SentEntry[]): Promise<void>;
+  /** Records that the first `parts` parts of revision `revision` of an entry were delivered. */
+  markPartsSent(id: string, revision: number, parts: number): Promise<void>;
   /** Schedules another try at `retryAt`, or gives the entry up when `retryAt` is undefined. */
   markFailed(id: string, error: string, retryAt: Date | undefined): Promise<void>;
 }

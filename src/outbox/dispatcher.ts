@@ -10,7 +10,15 @@ export interface Delivered {
 
 /** A channel's way out: delivers one rendered entry or throws a DeliveryError. */
 export interface ChannelSender {
-  send(entry: OutboxEntry): Promise<Delivered>;
+  /**
+   * Delivers an entry, from part `entry.partsSent` on when the platform takes it as several messages, calling
+   * `partSent` after each part but the last, so a retry (even after a restart) does not repeat what went out.
+   */
+  send(entry: OutboxEntry, progress: SendProgress): Promise<Delivered>;
+}
+
+export interface SendProgress {
+  partSent(parts: number): Promise<void>;
 }
 
 /**
@@ -258,7 +266,12 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     const sender = senders.get(entry.target.channel);
     if (sender === undefined) return "done";
     try {
-      const delivered = await sender.send(entry);
+      const delivered = await sender.send(entry, {
+        async partSent(parts) {
+          entry.partsSent = parts;
+          await outbox.markPartsSent(entry.id, entry.revision ?? 0, parts);
+        },
+      });
       state.outageWaitMs = 0;
       const sent: SentEntry = { id: entry.id, revision: entry.revision ?? 0 };
       if (delivered.ref !== undefined) sent.ref = delivered.ref;

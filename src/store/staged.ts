@@ -238,7 +238,8 @@ class Unit implements Transaction {
       const waiting = options.key === undefined ? undefined : this.tables.waitingWithKey(target, options.key);
       if (waiting !== undefined) {
         // Only the latest content of a keyed message goes out; it keeps its place in the queue.
-        ops.push({ t: "outbox", v: { ...waiting, message, revision: (waiting.revision ?? 0) + 1 } });
+        const { partsSent: _, ...unsent } = waiting;
+        ops.push({ t: "outbox", v: { ...unsent, message, revision: (waiting.revision ?? 0) + 1 } });
         continue;
       }
       n += 1;
@@ -345,6 +346,12 @@ export class StagedStore implements Store, Outbox {
       if ((entry.revision ?? 0) === revision) ops.push({ t: "outbox.del", id });
     }
     if (ops.length > 0) await this.commit(ops);
+  }
+
+  async markPartsSent(id: string, revision: number, parts: number): Promise<void> {
+    const entry = this.tables.outbox.get(id);
+    if (entry === undefined || (entry.revision ?? 0) !== revision) return;
+    await this.commit([{ t: "outbox", v: { ...entry, partsSent: parts } }]);
   }
 
   async markFailed(id: string, error: string, retryAt: Date | undefined): Promise<void> {

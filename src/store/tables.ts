@@ -45,6 +45,7 @@ export const OutboxEntrySchema = z.object({
   bulk: z.literal(true).exactOptional(),
   key: z.string().min(1).exactOptional(),
   revision: z.number().int().nonnegative().exactOptional(),
+  partsSent: z.number().int().positive().exactOptional(),
   edits: z.string().exactOptional(),
 });
 

@@ -1,12 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { DeliveryTarget, EnqueueOptions, OutboxEntry } from "../../src/app/ports.js";
 import { silentLogger } from "../../src/logger.js";
-import {
-  type ChannelSender,
-  createDispatcher,
-  type Delivered,
-  DeliveryError,
-} from "../../src/outbox/dispatcher.js";
+import { type ChannelSender, createDispatcher, DeliveryError } from "../../src/outbox/dispatcher.js";
 import type { ChannelLimits } from "../../src/outbox/lanes.js";
 import { openLowdbStore } from "../../src/store/lowdb/index.js";
 import { createMemoryStore } from "../../src/store/memory.js";
@@ -28,7 +23,7 @@ function textOf(entry: OutboxEntry): string {
 }
 
 interface Setup {
-  send?: (entry: OutboxEntry) => Promise<Delivered>;
+  send?: ChannelSender["send"];
   limits?: ChannelLimits;
   maxAttempts?: number;
   store?: StagedStore;
@@ -360,6 +355,50 @@ describe("outbox dispatcher", () => {
       ["3 votes", undefined],
       ["4 votes", "msg-1"],
     ]);
+  });
+
+  it("remembers across a restart the parts of a message that went out, so they are not sent again", async () => {
+    const dir = await tempDir();
+    try {
+      const store = await openLowdbStore(dir.path, {
+        clock: { now: () => new Date("2026-11-23T02:00:00Z") },
+      });
+      const app = setup({
+        store,
+        send: async (_entry, progress) => {
+          await progress.partSent(1);
+          throw new DeliveryError("Bad Gateway", "unavailable");
+        },
+      });
+      await app.enqueue(to("201"), "a photo, then its text");
+      await app.dispatcher.flush();
+      await app.dispatcher.stop();
+      await store.close();
+
+      const reopened = await openLowdbStore(dir.path);
+      const [waiting] = await reopened.due(FAR, 10);
+      await reopened.close();
+
+      expect(waiting?.partsSent).toBe(1);
+    } finally {
+      await dir.remove();
+    }
+  });
+
+  it("starts a keyed message's parts over when its content is replaced", async () => {
+    const app = setup({
+      send: async (_entry, progress) => {
+        await progress.partSent(1);
+        throw new DeliveryError("Bad Gateway", "unavailable");
+      },
+    });
+    await app.enqueue(to("-100"), "count 1", { key: "poll:1" });
+    await app.dispatcher.flush();
+
+    await app.enqueue(to("-100"), "count 2", { key: "poll:1" });
+
+    const [waiting] = await app.store.due(FAR, 10);
+    expect([textOf(waiting as OutboxEntry), waiting?.partsSent]).toEqual(["count 2", undefined]);
   });
 
   it("stops within 5 s with 10,000 waiting, and they are all still there for the next start", async () => {

@@ -4,7 +4,13 @@ import type { Deps } from "../../app/deps.js";
 import type { OutboxEntry } from "../../app/ports.js";
 import { Members, Villages } from "../../app/tables.js";
 import { telegramSays } from "../../i18n/telegram.js";
-import { type ChannelSender, type Delivered, DeliveryError, type Logger } from "../../outbox/dispatcher.js";
+import {
+  type ChannelSender,
+  type Delivered,
+  DeliveryError,
+  type Logger,
+  type SendProgress,
+} from "../../outbox/dispatcher.js";
 import { type RenderedButton, renderMessage, type Translate } from "../render.js";
 import { MAX_CALLBACK_DATA_BYTES, splitText } from "./limits.js";
 import { joinPayload, privateChatLink } from "./links.js";
@@ -36,8 +42,6 @@ const UNREACHABLE = /bot can't initiate conversation|bot was blocked by the user
 /** Turns one outbox entry into Telegram calls, and Telegram's errors into the outbox's terms. */
 export function createTelegramSender(options: TelegramSenderOptions): ChannelSender {
   const { api, deps, translate, logger, botUsername } = options;
-  /** How many parts of a multi-part entry went out, so a retry does not repeat them. */
-  const progress = new Map<string, number>();
   /** When each unreachable member was last nudged in their group. */
   const nudged = new Map<string, number>();
 
@@ -155,19 +159,23 @@ export function createTelegramSender(options: TelegramSenderOptions): ChannelSen
     }
   }
 
-  async function deliver(entry: OutboxEntry, chatId: string, mayMigrate: boolean): Promise<Delivered> {
+  async function deliver(
+    entry: OutboxEntry,
+    progress: SendProgress,
+    chatId: string,
+    mayMigrate: boolean,
+  ): Promise<Delivered> {
     try {
       const editing = entry.edits === undefined ? undefined : Number(entry.edits);
       if (editing !== undefined && Number.isSafeInteger(editing) && (await edit(entry, chatId, editing)))
         return { ref: String(editing) };
       const parts = partsOf(entry);
       let ref: string | undefined;
-      for (let index = progress.get(entry.id) ?? 0; index < parts.length; index++) {
+      for (let index = entry.partsSent ?? 0; index < parts.length; index++) {
         const sent = await parts[index]?.(chatIdParam(chatId));
         if (typeof sent === "object") ref = String(sent.message_id);
-        progress.set(entry.id, index + 1);
+        if (index + 1 < parts.length) await progress.partSent(index + 1);
       }
-      progress.delete(entry.id);
       return ref === undefined ? {} : { ref };
     } catch (error) {
       const migrateTo = error instanceof GrammyError ? error.parameters.migrate_to_chat_id : undefined;
@@ -175,7 +183,7 @@ export function createTelegramSender(options: TelegramSenderOptions): ChannelSen
         const toChatId = String(migrateTo);
         await deps.store.transaction((tx) => moveBinding(tx, chatId, toChatId));
         logger.info("telegram group binding moved to supergroup", { fromChatId: chatId, toChatId });
-        return deliver(entry, toChatId, false);
+        return deliver(entry, progress, toChatId, false);
       }
       throw error;
     }
@@ -190,9 +198,9 @@ export function createTelegramSender(options: TelegramSenderOptions): ChannelSen
   }
 
   return {
-    async send(entry) {
+    async send(entry, progress) {
       try {
-        return await deliver(entry, entry.target.chatId, true);
+        return await deliver(entry, progress, entry.target.chatId, true);
       } catch (error) {
         if (error instanceof HttpError) throw new DeliveryError(error.message, "unavailable");
         if (!(error instanceof GrammyError)) {
@@ -204,7 +212,6 @@ export function createTelegramSender(options: TelegramSenderOptions): ChannelSen
         if (code === 403 && isPrivateTarget(entry) && UNREACHABLE.test(description)) {
           try {
             if (await nudgeInGroups(entry)) {
-              progress.delete(entry.id);
               logger.info("telegram private chat unreachable, nudged in group", {
                 memberId: entry.target.memberId,
               });
@@ -216,10 +223,7 @@ export function createTelegramSender(options: TelegramSenderOptions): ChannelSen
             throw new DeliveryError(String(nudgeError));
           }
         }
-        if (code === 400 || code === 403) {
-          progress.delete(entry.id);
-          throw new DeliveryError(description, "permanent");
-        }
+        if (code === 400 || code === 403) throw new DeliveryError(description, "permanent");
         throw new DeliveryError(description);
       }
     },

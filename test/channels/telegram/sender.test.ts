@@ -43,10 +43,19 @@ function entry(target: Partial<OutboxEntry["target"]>, outgoing: OutgoingMessage
   };
 }
 
+/** Sends as the dispatcher does, keeping the parts delivered on the entry. */
+function send(h: TelegramHarness, sent: OutboxEntry) {
+  return h.channel.sender.send(sent, {
+    async partSent(parts) {
+      sent.partsSent = parts;
+    },
+  });
+}
+
 const hello = message([setup.t("join.welcome_back")], [[startRequest.button(intake.t("menu.request"), {})]]);
 
 async function failure(h: TelegramHarness, sent: OutboxEntry): Promise<DeliveryError> {
-  const error = await h.channel.sender.send(sent).then(
+  const error = await send(h, sent).then(
     () => undefined,
     (thrown: unknown) => thrown,
   );
@@ -58,7 +67,7 @@ describe("sending outbox entries to Telegram", () => {
   it("sends the rendered text with an inline keyboard of callback buttons", async () => {
     const h = await createTelegramHarness();
 
-    await h.channel.sender.send(entry({}, hello));
+    await send(h, entry({}, hello));
 
     expect(h.fake.calls.map((call) => call.payload)).toEqual([
       {
@@ -115,10 +124,11 @@ describe("sending outbox entries to Telegram", () => {
       ...hello,
       attachments: [{ type: "photo", channel: "telegram", fileRef: "photo-1" }],
     };
+    const once = entry({}, card);
     h.fake.failNext("sendMessage", failures.tooManyRequests(3));
-    await failure(h, entry({}, card));
+    await failure(h, once);
 
-    await h.channel.sender.send(entry({}, card));
+    await send(h, once);
 
     expect(h.fake.callsOf("sendPhoto")).toHaveLength(1);
     expect(h.fake.callsOf("sendMessage")).toHaveLength(2);
@@ -136,7 +146,7 @@ describe("sending outbox entries to Telegram", () => {
       location: { lat: 43.37, lng: 128.2 },
     };
 
-    await h.channel.sender.send(entry({}, card));
+    await send(h, entry({}, card));
 
     expect(h.fake.calls.map((call) => call.method)).toEqual([
       "sendPhoto",
@@ -154,7 +164,7 @@ describe("sending outbox entries to Telegram", () => {
       [[myRequests.button(requests.t("menu.my"), { page: 0 })]],
     );
 
-    await h.channel.sender.send(entry({}, long));
+    await send(h, entry({}, long));
 
     const sent = h.fake.callsOf("sendMessage").map((call) => call.payload);
     expect(sent.length).toBeGreaterThan(1);
@@ -181,7 +191,8 @@ describe("sending outbox entries to Telegram", () => {
       ledger.button(label, { filter: "closed", period: "last_month", page: 9999 }),
     ];
 
-    await h.channel.sender.send(
+    await send(
+      h,
       entry(
         {},
         message(
@@ -207,7 +218,7 @@ describe("sending outbox entries to Telegram", () => {
       takeRequest.button(label, { requestId: "XF-2026-0001" }),
     ];
 
-    await h.channel.sender.send(entry({}, message([requests.t("work.none")], [buttons])));
+    await send(h, entry({}, message([requests.t("work.none")], [buttons])));
 
     expect(h.fake.callsOf("sendMessage")[0]?.payload.reply_markup).toEqual({
       inline_keyboard: [[{ text: "✋ 接单", callback_data: "acc:XF-2026-0001" }]],
@@ -221,7 +232,7 @@ describe("sending outbox entries to Telegram", () => {
     const h = await createTelegramHarness();
     const invite = message([setup.t("group.welcome", { village: "东风村" })], [[sendRequestButton("v12")]]);
 
-    await h.channel.sender.send(entry({ chatId: String(group.id), villageId: "v12" }, invite));
+    await send(h, entry({ chatId: String(group.id), villageId: "v12" }, invite));
 
     const keyboard = h.fake.callsOf("sendMessage")[0]?.payload.reply_markup;
     expect(keyboard).toEqual({
@@ -244,7 +255,7 @@ describe("someone who never started the private chat", () => {
     const memberId = await villageWithVillager(h);
     const villageId = (await h.memberOf(villager))?.villageId;
 
-    await h.channel.sender.send(entry({ memberId }, hello));
+    await send(h, entry({ memberId }, hello));
 
     const nudge = h.lastSent(group.id);
     expect(nudge?.text).toContain("李大爷");
@@ -265,10 +276,10 @@ describe("someone who never started the private chat", () => {
     const h = await createTelegramHarness();
     const memberId = await villageWithVillager(h);
 
-    await h.channel.sender.send(entry({ memberId }, hello, "o1"));
-    await h.channel.sender.send(entry({ memberId }, hello, "o2"));
+    await send(h, entry({ memberId }, hello, "o1"));
+    await send(h, entry({ memberId }, hello, "o2"));
     h.advance(61 * 60_000);
-    await h.channel.sender.send(entry({ memberId }, hello, "o3"));
+    await send(h, entry({ memberId }, hello, "o3"));
 
     expect(h.sentMessages(group.id)).toHaveLength(2);
   });
@@ -277,7 +288,7 @@ describe("someone who never started the private chat", () => {
     const h = await createTelegramHarness();
     const memberId = await villageWithVillager(h);
 
-    await expect(h.channel.sender.send(entry({ memberId }, hello))).resolves.toEqual({});
+    await expect(send(h, entry({ memberId }, hello))).resolves.toEqual({});
   });
 
   it("gets the group message when they blocked the bot", async () => {
@@ -285,7 +296,7 @@ describe("someone who never started the private chat", () => {
     const memberId = await villageWithVillager(h);
     h.fake.failNext("sendMessage", failures.blocked(), (payload) => payload.chat_id === villager.id);
 
-    await h.channel.sender.send(entry({ memberId }, hello));
+    await send(h, entry({ memberId }, hello));
 
     expect(h.lastSent(group.id)?.text).toContain("李大爷");
   });
@@ -325,7 +336,7 @@ describe("keyed messages", () => {
   it("answers with the id of the message sent, for a later edit", async () => {
     const h = await createTelegramHarness();
 
-    const delivered = await h.channel.sender.send(entry({}, hello));
+    const delivered = await send(h, entry({}, hello));
 
     expect(delivered.ref).toMatch(/^\d+$/);
   });
@@ -333,7 +344,7 @@ describe("keyed messages", () => {
   it("edits the message sent before instead of posting a new one", async () => {
     const h = await createTelegramHarness();
 
-    await h.channel.sender.send({ ...entry({}, hello), edits: "77" });
+    await send(h, { ...entry({}, hello), edits: "77" });
 
     expect(h.fake.calls.map((call) => [call.method, call.payload.message_id])).toEqual([
       ["editMessageText", 77],
@@ -348,7 +359,7 @@ describe("keyed messages", () => {
         "Bad Request: message is not modified: specified new message content and reply markup are exactly the same",
     });
 
-    const delivered = await h.channel.sender.send({ ...entry({}, hello), edits: "77" });
+    const delivered = await send(h, { ...entry({}, hello), edits: "77" });
 
     expect([delivered, h.fake.callsOf("sendMessage").length]).toEqual([{ ref: "77" }, 0]);
   });
@@ -360,7 +371,7 @@ describe("keyed messages", () => {
       description: "Bad Request: message to edit not found",
     });
 
-    await h.channel.sender.send({ ...entry({}, hello), edits: "77" });
+    await send(h, { ...entry({}, hello), edits: "77" });
 
     expect(h.fake.callsOf("sendMessage").length).toBe(1);
   });

@@ -30,6 +30,7 @@ function notingStore(reads: string[]): OpenStore {
       close: () => inner.close(),
       due: (now, limit) => inner.due(now, limit),
       markSent: (id) => inner.markSent(id),
+      markPartsSent: (id, revision, parts) => inner.markPartsSent(id, revision, parts),
       markFailed: (id, error, retryAt) => inner.markFailed(id, error, retryAt),
     };
   };
