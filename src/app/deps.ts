@@ -3,7 +3,7 @@ import type { DeadlinePolicy } from "../domain/deadlines.js";
 import type { ChannelName, Language, Member, Village } from "../domain/model.js";
 import type { Deadlines } from "../domain/request.js";
 import type { OutgoingMessage } from "./messages.js";
-import type { Clock, DeliveryTarget, Store, Transaction } from "./ports.js";
+import type { Clock, DeliveryTarget, EnqueueOptions, Store, Transaction } from "./ports.js";
 import { Bindings, Villages } from "./tables.js";
 
 export interface Deps {
@@ -62,16 +62,23 @@ export function tell(unit: Unit, member: Member, message: OutgoingMessage): void
 }
 
 /** Posts to every chat the village's group lives in: its bound groups and the local group. */
-export async function tellGroup(unit: Unit, villageId: string, message: OutgoingMessage): Promise<void> {
+export async function tellGroup(
+  unit: Unit,
+  villageId: string,
+  message: OutgoingMessage,
+  options?: EnqueueOptions,
+): Promise<void> {
   const village = await unit.tx.get(Villages, villageId);
   const language = village?.language ?? unit.deps.defaultLanguage;
   for (const binding of await unit.tx.find(Bindings, "village", villageId)) {
     if (unit.deps.channels.includes(binding.channel)) {
-      unit.tx.enqueue({ channel: binding.channel, chatId: binding.chatId, language, villageId }, message);
+      const target = { channel: binding.channel, chatId: binding.chatId, language, villageId };
+      unit.tx.enqueue(target, message, options);
     }
   }
   if (unit.deps.channels.includes("local")) {
-    unit.tx.enqueue({ channel: "local", chatId: localGroupChat(villageId), language, villageId }, message);
+    const target = { channel: "local" as const, chatId: localGroupChat(villageId), language, villageId };
+    unit.tx.enqueue(target, message, options);
   }
 }
 

@@ -31,6 +31,8 @@ export interface EnqueueOptions {
    * latest content goes out.
    */
   key?: string;
+  /** Not sent before this instant (a live count brought up to date at most every few seconds). */
+  notBefore?: Date;
 }
 
 export interface OutboxEntry {

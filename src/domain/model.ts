@@ -111,6 +111,7 @@ export const TimelineAction = z.enum([
   "merged_in",
   "declined",
   "extended",
+  "topic",
 ]);
 export type TimelineAction = z.infer<typeof TimelineAction>;
 

@@ -98,3 +98,13 @@ export function canBindGroup(member: Member, boundTo: string | undefined): boole
 export function canReleaseGroup(member: Member, boundTo: string): boolean {
   return isSecretary(member) && member.villageId === boundTo;
 }
+
+/** The village's secretary steers its deliberation: the agenda, polls, meetings and decisions. */
+export function canConvene(member: Member, villageId: string): boolean {
+  return isSecretary(member) && member.villageId === villageId;
+}
+
+/** Members of the village take part: propose, support, vote. */
+export function canTakePart(member: Member, villageId: string): boolean {
+  return inVillage(member, villageId);
+}

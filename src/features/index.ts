@@ -5,6 +5,7 @@ import { languageFeature } from "./language/index.js";
 import { requestsFeature } from "./requests/index.js";
 import { rosterFeature } from "./roster/index.js";
 import { setupFeature } from "./setup/index.js";
+import { topicsFeature } from "./topics/index.js";
 
 /** Every feature of the bot: a new one is a folder and a line here. */
 export const FEATURES: readonly Feature[] = [
@@ -14,4 +15,5 @@ export const FEATURES: readonly Feature[] = [
   rosterFeature,
   languageFeature,
   deliveriesFeature,
+  topicsFeature,
 ];

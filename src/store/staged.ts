@@ -239,7 +239,11 @@ class Unit implements Transaction {
       if (waiting !== undefined) {
         // Only the latest content of a keyed message goes out; it keeps its place in the queue.
         const { partsSent: _, ...unsent } = waiting;
-        ops.push({ t: "outbox", v: { ...unsent, message, revision: (waiting.revision ?? 0) + 1 } });
+        const notBefore = laterOf(waiting.notBefore, options.notBefore);
+        ops.push({
+          t: "outbox",
+          v: { ...unsent, message, notBefore, revision: (waiting.revision ?? 0) + 1 },
+        });
         continue;
       }
       n += 1;
@@ -249,7 +253,7 @@ class Unit implements Transaction {
         message,
         createdAt,
         attempts: 0,
-        notBefore: createdAt,
+        notBefore: laterOf(createdAt, options.notBefore),
       };
       if (options.bulk === true) entry.bulk = true;
       if (options.key !== undefined) entry.key = options.key;
@@ -403,4 +407,8 @@ export class StagedStore implements Store, Outbox {
       });
     }
   }
+}
+
+function laterOf(instant: string, other: Date | undefined): string {
+  return other !== undefined && other.getTime() > Date.parse(instant) ? other.toISOString() : instant;
 }

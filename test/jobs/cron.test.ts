@@ -76,6 +76,7 @@ describe("jobs the features declare", () => {
     expect([...schedule.jobs].map(([name, job]) => [name, job.cron])).toEqual([
       ["requests.red-alert", "*/10 * * * *"],
       ["requests.calendar-check", "0 9 * * *"],
+      ["topics.archive", "30 8 * * *"],
     ]);
   });
 });

@@ -648,6 +648,20 @@ export function storeContract(open: (clock: ManualClock) => Promise<OpenedStore>
       expect(due[0]?.id.localeCompare(due[1]?.id ?? "")).toBe(-1);
     });
 
+    it("holds back a message queued for later, and its replacement under the same key", async () => {
+      const later = new Date(clock.now().getTime() + 5_000);
+      await run(async (tx) => tx.enqueue(target(), text("count 1"), { key: "poll:1", notBefore: later }));
+      await run(async (tx) => tx.enqueue(target(), text("count 2"), { key: "poll:1" }));
+
+      const early = await store.due(new Date(later.getTime() - 1), 10);
+      const due = await store.due(later, 10);
+
+      expect(early).toEqual([]);
+      expect(due.map((e) => [e.message.lines[0]?.key, e.notBefore])).toEqual([
+        ["count 2", later.toISOString()],
+      ]);
+    });
+
     it("returns at most `limit` due entries", async () => {
       await run(async (tx) => {
         for (const chat of ["a", "b", "c"]) tx.enqueue(target(chat), text("x"));

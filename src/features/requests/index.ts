@@ -42,10 +42,12 @@ export { Requests } from "./tables.js";
 export {
   assignRequestIn,
   noteIn,
+  noteTopicIn,
   rateRequestIn,
   type SubmitRequestInput,
   submitRequestIn,
   villageStats,
+  visibleRequest,
 } from "./use-cases.js";
 export { categoryName, kindLabel } from "./views.js";
 

@@ -199,6 +199,18 @@ export async function visibleRequest(unit: Unit, actor: Member, requestId: strin
   return ok(request);
 }
 
+/** Notes on a request's timeline that it became a topic ("一个诉求解决一类问题"), linking the two. */
+export async function noteTopicIn(unit: Unit, requestId: string, topicId: string, by: string): Promise<void> {
+  const request = await unit.tx.get(Requests, requestId);
+  if (request === undefined) throw new Error(`request ${requestId} vanished`);
+  const at = unit.now.toISOString();
+  unit.tx.put(Requests, {
+    ...request,
+    updatedAt: at,
+    timeline: [...request.timeline, { at, by, action: "topic" as const, relatedId: topicId }],
+  });
+}
+
 export async function viewRequestIn(
   unit: Unit,
   actor: Member,

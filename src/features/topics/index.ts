@@ -1,0 +1,140 @@
+import { z } from "zod";
+import { type Feature, type MemberTurn, on } from "../../app/feature.js";
+import { defineTextStep } from "../../app/kernel.js";
+import { message, type Text } from "../../app/messages.js";
+import { canConvene } from "../../domain/permissions.js";
+import { refuse } from "../../domain/result.js";
+import { supportingHouseholds } from "../../domain/topic.js";
+import {
+  agendaTopic,
+  keepTopic,
+  proposeTopic,
+  submitTopic,
+  supportTopic,
+  topicFromRequest,
+  topicList,
+  viewTopic,
+} from "./codecs.js";
+import { currentTopicDraft, topicDraftStep } from "./draft.js";
+import { text } from "./i18n.js";
+import { Topics } from "./tables.js";
+import {
+  archiveTopics,
+  keepOpenIn,
+  openTopics,
+  proposeTopicIn,
+  putOnAgendaIn,
+  supportTopicIn,
+  topicCardIn,
+  topicFromRequestIn,
+  topicListIn,
+} from "./use-cases.js";
+
+export { Topics } from "./tables.js";
+export { openTopics, proposeTopicIn, supportTopicIn } from "./use-cases.js";
+
+const { t, why } = text;
+
+function startTopic(turn: MemberTurn) {
+  if (currentTopicDraft(turn) !== undefined) turn.endStep();
+  return turn.ask(topicDraftStep, { stage: "title", attachments: [] });
+}
+
+const fromRequestStep = defineTextStep({
+  name: "topics.from_request",
+  data: z.object({}),
+  maxText: 24,
+  question: () => t("ask.request"),
+  answer: (turn, typed) => topicFromRequestIn(turn.unit, turn.actor, typed),
+  why,
+  retryOn: ["no_such_request"],
+});
+
+/** 议题 and 附议: villagers propose topics and support each other's; enough support puts one on the agenda. */
+export const topicsFeature: Feature = {
+  name: "topics",
+  text,
+  tables: [Topics],
+  actions: [
+    on(proposeTopic, async (turn) => startTopic(turn)),
+    on(submitTopic, async (turn) => {
+      const draft = currentTopicDraft(turn);
+      if (draft?.stage !== "extras" || draft.title === undefined || draft.text === undefined)
+        return turn.refuse(t("refusal.no_draft"));
+      const proposed = await proposeTopicIn(turn.unit, turn.actor, {
+        title: draft.title,
+        text: draft.text,
+        attachments: draft.attachments,
+        requestIds: [],
+      });
+      if (proposed.ok) turn.endStep();
+      return turn.answer(proposed, why);
+    }),
+    on(supportTopic, async (turn, { topicId }) => {
+      const supported = await supportTopicIn(turn.unit, turn.actor, topicId);
+      return supported.ok ? turn.done(t("supported", { id: topicId })) : turn.refuse(why(supported));
+    }),
+    on(viewTopic, async (turn, { topicId }) =>
+      turn.answer(await topicCardIn(turn.unit, turn.actor, topicId), why),
+    ),
+    on(topicList, async (turn, { page }) =>
+      turn.answer(await topicListIn(turn.unit, turn.actor, turn.village, page), why),
+    ),
+    on(agendaTopic, async (turn, { topicId }) =>
+      turn.answer(await putOnAgendaIn(turn.unit, turn.actor, topicId), why),
+    ),
+    on(keepTopic, async (turn, { topicId }) =>
+      turn.answer(await keepOpenIn(turn.unit, turn.actor, topicId), why),
+    ),
+    on(topicFromRequest, async (turn) =>
+      canConvene(turn.actor, turn.village.id)
+        ? turn.ask(fromRequestStep, {})
+        : turn.refuse(why(refuse("not_allowed"))),
+    ),
+  ],
+  steps: [topicDraftStep, fromRequestStep],
+  commands: [
+    {
+      name: "propose",
+      description: t("command.propose"),
+      menus: ["private"],
+      private: async (turn) => startTopic(turn),
+    },
+    {
+      name: "topics",
+      description: t("command.topics"),
+      menus: ["private", "group", "group_admins"],
+      private: async (turn) => turn.answer(await topicListIn(turn.unit, turn.actor, turn.village, 0), why),
+      group: async (turn) => {
+        if (turn.group === undefined) return turn.refuse(t("refusal.no_such_topic"), []);
+        const topics = await openTopics(turn.unit, turn.group.id);
+        const lines: Text[] = [t(topics.length === 0 ? "list.none" : "list.title", { count: topics.length })];
+        for (const topic of topics.slice(0, 20))
+          lines.push(
+            t("list.line", {
+              id: topic.id,
+              title: topic.title,
+              households: supportingHouseholds(topic),
+              threshold: topic.threshold,
+            }),
+          );
+        turn.say(message(lines));
+        return turn.done();
+      },
+    },
+  ],
+  menu: [
+    { row: 4, button: () => proposeTopic.button(t("menu.propose"), {}) },
+    {
+      row: 5,
+      button: (member, village) =>
+        canConvene(member, village.id) ? topicList.button(t("menu.topics"), { page: 0 }) : undefined,
+    },
+    {
+      row: 5,
+      button: (member, village) =>
+        canConvene(member, village.id) ? topicFromRequest.button(t("from_request"), {}) : undefined,
+    },
+  ],
+  jobs: [{ name: "topics.archive", cron: "30 8 * * *", run: (deps) => archiveTopics(deps) }],
+};
