@@ -17,10 +17,10 @@ export const VoteOrigin = z.enum(["self", "in_person", "proxy"]);
 export type VoteOrigin = z.infer<typeof VoteOrigin>;
 
 /** The options of the kinds whose options are fixed, as keys the views translate. */
-export const FIXED_OPTIONS: Readonly<Record<"yes_no" | "satisfaction", readonly string[]>> = {
+export const FIXED_OPTIONS = {
   yes_no: ["yes", "no", "abstain"],
   satisfaction: ["satisfied", "mostly_satisfied", "not_satisfied"],
-};
+} as const;
 
 export const Poll = z.object({
   /** e.g. DF-P3: the village's code, P, and the village's poll number. */

@@ -2,6 +2,7 @@ import type { Feature } from "../app/feature.js";
 import { deliveriesFeature } from "./deliveries/index.js";
 import { intakeFeature } from "./intake/index.js";
 import { languageFeature } from "./language/index.js";
+import { pollsFeature } from "./polls/index.js";
 import { requestsFeature } from "./requests/index.js";
 import { rosterFeature } from "./roster/index.js";
 import { setupFeature } from "./setup/index.js";
@@ -16,4 +17,5 @@ export const FEATURES: readonly Feature[] = [
   languageFeature,
   deliveriesFeature,
   topicsFeature,
+  pollsFeature,
 ];

@@ -77,6 +77,7 @@ describe("jobs the features declare", () => {
       ["requests.red-alert", "*/10 * * * *"],
       ["requests.calendar-check", "0 9 * * *"],
       ["topics.archive", "30 8 * * *"],
+      ["polls.close", "* * * * *"],
     ]);
   });
 });
