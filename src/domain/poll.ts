@@ -187,9 +187,3 @@ export function outcomeOf(poll: Poll): PollOutcome {
   const leading = most === 0 ? [] : poll.tally.flatMap((count, index) => (count === most ? [index] : []));
   return { turnoutPercent, quorumMet, leading };
 }
-
-/** Satisfaction of an effect poll: (满意 + 基本满意) ÷ ballots, in whole percent. */
-export function satisfactionPercent(poll: Poll): number | undefined {
-  if (poll.kind !== "satisfaction" || poll.ballots === 0) return undefined;
-  return Math.round((((poll.tally[0] ?? 0) + (poll.tally[1] ?? 0)) / poll.ballots) * 100);
-}

@@ -1,4 +1,5 @@
 import type { Feature } from "../app/feature.js";
+import { decisionsFeature } from "./decisions/index.js";
 import { deliveriesFeature } from "./deliveries/index.js";
 import { intakeFeature } from "./intake/index.js";
 import { languageFeature } from "./language/index.js";
@@ -18,4 +19,5 @@ export const FEATURES: readonly Feature[] = [
   deliveriesFeature,
   topicsFeature,
   pollsFeature,
+  decisionsFeature,
 ];

@@ -78,6 +78,7 @@ describe("jobs the features declare", () => {
       ["requests.calendar-check", "0 9 * * *"],
       ["topics.archive", "30 8 * * *"],
       ["polls.close", "* * * * *"],
+      ["decisions.review", "*/10 * * * *"],
     ]);
   });
 });

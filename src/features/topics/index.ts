@@ -31,7 +31,7 @@ import {
 } from "./use-cases.js";
 
 export { Topics } from "./tables.js";
-export { openTopics, proposeTopicIn, supportTopicIn } from "./use-cases.js";
+export { markDecidedIn, openTopics, proposeTopicIn, supportTopicIn } from "./use-cases.js";
 
 const { t, why } = text;
 

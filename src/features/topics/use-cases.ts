@@ -274,6 +274,20 @@ export async function topicListIn(
   return ok(shown);
 }
 
+/** A decision was taken on the topic: it is decided, and links to the decision. */
+export async function markDecidedIn(unit: Unit, topicId: string, decisionId: string): Promise<void> {
+  const topic = await unit.tx.get(Topics, topicId);
+  if (topic === undefined) return;
+  const at = unit.now.toISOString();
+  const decided = await showInGroup(unit, {
+    ...topic,
+    state: "decided",
+    updatedAt: at,
+    decisionIds: [...topic.decisionIds, decisionId],
+  });
+  unit.tx.put(Topics, decided);
+}
+
 /** A secretary makes a topic of a request (一个诉求解决一类问题): both keep a link to the other. */
 export async function topicFromRequestIn(unit: Unit, actor: Member, requestId: string): Promise<TopicResult> {
   if (!canConvene(actor, actor.villageId)) return refuse("not_allowed");
