@@ -3,6 +3,7 @@ import { decisionsFeature } from "./decisions/index.js";
 import { deliveriesFeature } from "./deliveries/index.js";
 import { intakeFeature } from "./intake/index.js";
 import { languageFeature } from "./language/index.js";
+import { meetingsFeature } from "./meetings/index.js";
 import { pollsFeature } from "./polls/index.js";
 import { requestsFeature } from "./requests/index.js";
 import { rosterFeature } from "./roster/index.js";
@@ -19,5 +20,6 @@ export const FEATURES: readonly Feature[] = [
   deliveriesFeature,
   topicsFeature,
   pollsFeature,
+  meetingsFeature,
   decisionsFeature,
 ];
