@@ -8,6 +8,7 @@ import { pollsFeature } from "./polls/index.js";
 import { requestsFeature } from "./requests/index.js";
 import { rosterFeature } from "./roster/index.js";
 import { setupFeature } from "./setup/index.js";
+import { togetherFeature } from "./together/index.js";
 import { topicsFeature } from "./topics/index.js";
 
 /** Every feature of the bot: a new one is a folder and a line here. */
@@ -22,4 +23,5 @@ export const FEATURES: readonly Feature[] = [
   pollsFeature,
   meetingsFeature,
   decisionsFeature,
+  togetherFeature,
 ];

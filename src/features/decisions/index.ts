@@ -9,7 +9,12 @@ import {
 } from "../../app/feature.js";
 import { backToMenu, cancelRow } from "../../app/kernel.js";
 import { type Button, message, type Text } from "../../app/messages.js";
-import { MAX_DECISION_TEXT, MAX_PROGRESS_NOTE, progressPercent } from "../../domain/decision.js";
+import {
+  type Decision,
+  MAX_DECISION_TEXT,
+  MAX_PROGRESS_NOTE,
+  progressPercent,
+} from "../../domain/decision.js";
 import type { Attachment } from "../../domain/model.js";
 import { canConvene } from "../../domain/permissions.js";
 import { refuse } from "../../domain/result.js";
@@ -36,8 +41,14 @@ import {
   reviewDecisions,
 } from "./use-cases.js";
 
+export { decisionCard } from "./codecs.js";
 export { Decisions } from "./tables.js";
 export { activeDecisions, reviewDecisions } from "./use-cases.js";
+
+/** How a decision's state reads. */
+export function decisionStateText(state: Decision["state"]): Text {
+  return t(`state.${state}`);
+}
 
 const { t, why } = text;
 

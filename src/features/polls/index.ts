@@ -39,8 +39,16 @@ import {
   voteIn,
 } from "./use-cases.js";
 
+export { pollCard } from "./codecs.js";
 export { Polls, Votes } from "./tables.js";
-export { closeDuePolls, type NewPoll, openPollFor, pollsAwaiting, resultMessage } from "./use-cases.js";
+export {
+  closeDuePolls,
+  type NewPoll,
+  openPollFor,
+  openPolls,
+  pollsAwaiting,
+  resultMessage,
+} from "./use-cases.js";
 
 const { t, why } = text;
 

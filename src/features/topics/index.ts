@@ -1,10 +1,8 @@
 import { z } from "zod";
 import { type Feature, type MemberTurn, on } from "../../app/feature.js";
 import { defineTextStep } from "../../app/kernel.js";
-import { message, type Text } from "../../app/messages.js";
 import { canConvene } from "../../domain/permissions.js";
 import { refuse } from "../../domain/result.js";
-import { supportingHouseholds } from "../../domain/topic.js";
 import {
   agendaTopic,
   keepTopic,
@@ -21,7 +19,6 @@ import { Topics } from "./tables.js";
 import {
   archiveTopics,
   keepOpenIn,
-  openTopics,
   proposeTopicIn,
   putOnAgendaIn,
   supportTopicIn,
@@ -30,6 +27,7 @@ import {
   topicListIn,
 } from "./use-cases.js";
 
+export { viewTopic } from "./codecs.js";
 export { Topics } from "./tables.js";
 export { markDecidedIn, openTopics, proposeTopicIn, supportTopicIn } from "./use-cases.js";
 
@@ -99,28 +97,6 @@ export const topicsFeature: Feature = {
       description: t("command.propose"),
       menus: ["private"],
       private: async (turn) => startTopic(turn),
-    },
-    {
-      name: "topics",
-      description: t("command.topics"),
-      menus: ["private", "group", "group_admins"],
-      private: async (turn) => turn.answer(await topicListIn(turn.unit, turn.actor, turn.village, 0), why),
-      group: async (turn) => {
-        if (turn.group === undefined) return turn.refuse(t("refusal.no_such_topic"), []);
-        const topics = await openTopics(turn.unit, turn.group.id);
-        const lines: Text[] = [t(topics.length === 0 ? "list.none" : "list.title", { count: topics.length })];
-        for (const topic of topics.slice(0, 20))
-          lines.push(
-            t("list.line", {
-              id: topic.id,
-              title: topic.title,
-              households: supportingHouseholds(topic),
-              threshold: topic.threshold,
-            }),
-          );
-        turn.say(message(lines));
-        return turn.done();
-      },
     },
   ],
   menu: [

@@ -1,0 +1,37 @@
+import { defineText } from "../../app/text.js";
+
+export const text = defineText(
+  "together",
+  {
+    command: "议题、投票和决议",
+    title: "🤝 众人来商量：{village}",
+    agenda: "📌 议程上的议题：",
+    proposed: "💬 征集附议的议题：",
+    polls: "🗳 进行中的投票：",
+    decisions: "📜 落实中的决议：",
+    "topic.line": "· {id} {title}（{households}/{threshold}户）",
+    "poll.line": "· {id} {question}（{closes}截止）",
+    "poll.line_mine": "· ✋ {id} {question}（{closes}截止，等你投票）",
+    "decision.line": "· {id} {outcome}（{percent}%，{state}）",
+    none: "现在没有开放的议题、投票和决议。点“提议题”提一个吧。",
+    "button.topic": "📄 {id}",
+    "button.poll": "🗳 {id}",
+    "button.decision": "📜 {id}",
+  },
+  {
+    command: "Topics, polls and decisions",
+    title: "🤝 Everyone discuss together: {village}",
+    agenda: "📌 Topics on the agenda:",
+    proposed: "💬 Topics collecting support:",
+    polls: "🗳 Open polls:",
+    decisions: "📜 Decisions being carried out:",
+    "topic.line": "· {id} {title} ({households}/{threshold} households)",
+    "poll.line": "· {id} {question} (closes {closes})",
+    "poll.line_mine": "· ✋ {id} {question} (closes {closes}; needs your vote)",
+    "decision.line": "· {id} {outcome} ({percent}%, {state})",
+    none: "No open topics, polls or decisions now. Press “Propose a topic” to start one.",
+    "button.topic": "📄 {id}",
+    "button.poll": "🗳 {id}",
+    "button.decision": "📜 {id}",
+  },
+);
