@@ -30,6 +30,7 @@ import {
 } from "./bench/history.js";
 import { writesUnderLoad } from "./bench/load.js";
 import { localBurst } from "./bench/local-burst.js";
+import { pollBench } from "./bench/poll.js";
 import { median } from "./bench/stats.js";
 import { measureTelegramUpdatesPerSecond } from "./bench/telegram.js";
 import { telegramCrowd, telegramWalks } from "./bench/telegram-walk.js";
@@ -299,6 +300,14 @@ const SCENARIOS: Record<string, () => Promise<Figures>> = {
     process.stderr.write(`${JSON.stringify(figures)}\n`);
     return { burst_3000_last_notification_s: figures.lastNotificationS, burst_3000_rss_mb: figures.rssMb };
   },
+  poll: async () => {
+    const figures = await withPreparedFolder(100_000, pollBench);
+    return {
+      poll_votes_per_s: figures.votesPerSecond,
+      poll_edits_per_1000_votes: figures.editsPer1000Votes,
+      poll_close_ms: figures.closeMs,
+    };
+  },
   broadcast: () => broadcastFigures(BROADCAST_GROUPS),
   outage: () => outageFigures(BROADCAST_GROUPS, 10_000),
 };
@@ -341,6 +350,10 @@ const NOTES: Record<string, string> = {
   crowd_300_step_p99_ms:
     "300 villagers each walking a request at once, every Bot API call answered after 100 ms",
   outage_lost: "the Bot API answering 502 for 10 s (60 s with --large) a third of the way in",
+  crowd_300_step_p99_ms_at_1000_per_s: "the same crowd with the bot's ceiling at 1,000 messages a second",
+  poll_votes_per_s: "1,000 members' votes through handleInbound, 64 at a time, 100k history on lowdb",
+  poll_edits_per_1000_votes: "live-count edits sent while 1,000 votes come in over a minute",
+  poll_close_ms: "closing the 1,000-vote poll and publishing its result",
 };
 
 /** Each measurement runs in a fresh process, so one's memory and caches do not colour another's. */

@@ -237,13 +237,9 @@ class Unit implements Transaction {
     for (const { target, message, options } of this.outgoing) {
       const waiting = options.key === undefined ? undefined : this.tables.waitingWithKey(target, options.key);
       if (waiting !== undefined) {
-        // Only the latest content of a keyed message goes out; it keeps its place in the queue.
+        // Only the latest content of a keyed message goes out; it keeps its place in the queue and its time.
         const { partsSent: _, ...unsent } = waiting;
-        const notBefore = laterOf(waiting.notBefore, options.notBefore);
-        ops.push({
-          t: "outbox",
-          v: { ...unsent, message, notBefore, revision: (waiting.revision ?? 0) + 1 },
-        });
+        ops.push({ t: "outbox", v: { ...unsent, message, revision: (waiting.revision ?? 0) + 1 } });
         continue;
       }
       n += 1;

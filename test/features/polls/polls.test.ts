@@ -27,6 +27,20 @@ const press = (userId: string, data: string, options: { group?: string } = {}) =
   h.send(userId, { type: "button", data }, options);
 const say = (userId: string, text: string) => h.send(userId, { type: "text", text });
 
+/** Adds villagers, each in a household of their own. */
+async function addVillagers(count: number): Promise<Member[]> {
+  const added: Member[] = [];
+  for (let i = 0; i < count; i++) {
+    const member = await inUnit(h.deps, (unit) =>
+      addMemberIn(unit, people.secretary, `村民${i}，村民，二组${i}号`),
+    );
+    if (!member.ok) throw new Error(member.reason);
+    added.push(member.value);
+  }
+  await h.drain();
+  return added;
+}
+
 async function open(settings: Partial<NewPoll> = {}): Promise<Poll> {
   const opened = await inUnit(h.deps, (unit) =>
     openPollIn(unit, people.secretary, {
@@ -204,6 +218,32 @@ describe("voting", () => {
     expect(waiting).toHaveLength(1);
     expect(waiting[0]?.message.lines[2]?.params?.ballots).toBe(3);
     expect(Date.parse(waiting[0]?.notBefore ?? "") - h.now.getTime()).toBe(5_000);
+  });
+});
+
+describe("the live count under steady voting", () => {
+  it("is edited every 5 seconds while votes keep coming, never held back for good", async () => {
+    const villagers = await addVillagers(30);
+    const poll = await open();
+    const sentAt: number[] = [];
+
+    for (const [n, villager] of villagers.entries()) {
+      h.advanceHours(1 / 3600);
+      await h.app.handle({
+        eventId: `steady-${n}`,
+        channel: "local",
+        userId: villager.id,
+        chat: { kind: "group", chatId: group },
+        input: { type: "button", data: `pv:${poll.id}:0` },
+      });
+      const due = await h.store.due(h.now, 100);
+      await h.store.markSent(due.map((entry) => ({ id: entry.id, revision: entry.revision ?? 0 })));
+      if (due.some((entry) => entry.key === `poll:${poll.id}`)) sentAt.push(h.now.getTime());
+    }
+
+    const gaps = sentAt.slice(1).map((at, i) => at - (sentAt[i] ?? 0));
+    expect(sentAt.length).toBeGreaterThanOrEqual(5);
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(5_000);
   });
 });
 
