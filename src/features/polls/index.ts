@@ -2,6 +2,7 @@ import { z } from "zod";
 import { defineStep, type Feature, type MemberTurn, on, settleStep } from "../../app/feature.js";
 import { backToMenu, cancelRow } from "../../app/kernel.js";
 import { type Button, message, type Text } from "../../app/messages.js";
+import { formatLocal } from "../../domain/calendar.js";
 import { canConvene } from "../../domain/permissions.js";
 import { isOpenPoll } from "../../domain/poll.js";
 import { ok, refuse } from "../../domain/result.js";
@@ -151,10 +152,10 @@ export const pollsFeature: Feature = {
       if (!opened.ok) return turn.refuse(why(opened));
       turn.endStep();
       const poll = opened.value;
-      const closes = new Date(poll.closesAt);
+      const closes = formatLocal(new Date(poll.closesAt), turn.unit.deps.calendar.timeZone);
       turn.say(
         message(
-          [t("opened", { id: poll.id, closes: closes.toISOString().slice(0, 16).replace("T", " ") })],
+          [t("opened", { id: poll.id, closes })],
           [[pollCard.button(t("button.card"), { pollId: poll.id })], [backToMenu()]],
         ),
       );

@@ -4,6 +4,7 @@ import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { inUnit } from "../../../src/app/deps.js";
 import { Requests, submitRequestIn } from "../../../src/features/requests/index.js";
+import { CHROMIUM_ARGS } from "./chromium.js";
 import { type Running, type Seeded, seedVillage, startLocalChat } from "./fixture.js";
 
 const CHROMIUM = "/usr/bin/chromium";
@@ -11,19 +12,6 @@ const haveChromium = existsSync(CHROMIUM);
 const title = haveChromium
   ? "local web chat in a real browser"
   : `local web chat in a real browser — SKIPPED: ${CHROMIUM} is missing (install it with: apt-get install -y chromium)`;
-
-export const CHROMIUM_ARGS = [
-  "--headless",
-  "--use-fake-device-for-media-stream",
-  "--use-fake-ui-for-media-stream",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 
 const WAIT = { timeout: 10_000 };
 
