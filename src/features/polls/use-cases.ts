@@ -392,6 +392,7 @@ export async function pollCardIn(unit: Unit, actor: Member, pollId: string): Pro
   if (rules.mayShowResults(poll, unit.now, mine !== undefined && mine.choices.length > 0))
     lines.push(...(await countLines(unit, poll)));
   else lines.push(t("card.hidden", { when: t(`results.${poll.results}`) }));
+  if (open && canConvene(actor, poll.villageId)) lines.push(...(await notVotedLines(unit, poll)));
   const buttons: Button[][] = open ? voteButtons(poll) : [];
   if (open && canConvene(actor, poll.villageId)) {
     buttons.push([
@@ -410,6 +411,29 @@ export async function pollCardIn(unit: Unit, actor: Member, pollId: string): Pro
   buttons.push([backToMenu()]);
   tell(unit, actor, message(lines, buttons));
   return ok(poll);
+}
+
+const NOT_VOTED_SHOWN = 30;
+
+/**
+ * For the secretary: who on the roster has not voted yet (for a household poll, whose household has not), so
+ * they can be reminded or their vote recorded in person. Who voted is no secret in an anonymous poll; how is.
+ */
+async function notVotedLines(unit: Unit, poll: Poll): Promise<Text[]> {
+  const members = (await unit.tx.find(Members, "village", poll.villageId)).filter((member) => member.active);
+  const votes = (await unit.tx.find(Votes, "poll", poll.id)).filter((vote) => vote.counts);
+  const voted = new Set(votes.map((vote) => (poll.perHousehold ? vote.household : vote.memberId)));
+  const waiting = members.filter((member) => !voted.has(poll.perHousehold ? householdOf(member) : member.id));
+  if (waiting.length === 0) return [];
+  const names = waiting.slice(0, NOT_VOTED_SHOWN).map((member) => member.name);
+  const more = waiting.length - names.length;
+  return [
+    t(more > 0 ? "card.not_voted_more" : "card.not_voted_list", {
+      count: waiting.length,
+      names: names.join("、"),
+      more,
+    }),
+  ];
 }
 
 /** The counts, turnout and, for a named poll, who chose what. */

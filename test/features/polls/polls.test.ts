@@ -370,6 +370,20 @@ describe("closing", () => {
   });
 });
 
+describe("the secretary's view of a poll", () => {
+  it("names who has not voted yet, to the secretary only", async () => {
+    const poll = await open();
+    await press(people.villager.id, `pv:${poll.id}:0`, { group });
+
+    await press(people.secretary.id, `pc:${poll.id}`);
+    await press(people.neighbour.id, `pc:${poll.id}`);
+
+    const secretaryCard = h.last(people.secretary.id)?.text ?? "";
+    expect(secretaryCard).toContain("还没投的（4人）：李书记、王网格、赵网格、刘大妈");
+    expect(h.last(people.neighbour.id)?.text).not.toContain("还没投的");
+  });
+});
+
 describe("needs my vote (待我投票)", () => {
   it("lists the open polls the member has not voted in", async () => {
     const voted = await open();
