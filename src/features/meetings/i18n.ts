@@ -26,6 +26,7 @@ export const text = defineText(
     "card.topic": "· {id} {title}",
     "card.held": "已开，{attendees}人参加。纪要：{minutes}",
     record: "📝 记录会议",
+    decisions: "形成的决议：{ids}",
     "ask.minutes": "请输入会议纪要：讨论了什么，定了什么（不超过{max}个字）。",
     "ask.attendees": "有多少人参加？请输入数字。",
     recorded: "会议{id}的纪要已记录，发到了村民群。要记录决议，请点“决议”。",
@@ -67,6 +68,7 @@ export const text = defineText(
     "card.topic": "· {id} {title}",
     "card.held": "Held, {attendees} attended. Minutes: {minutes}",
     record: "📝 Record the meeting",
+    decisions: "Decisions taken: {ids}",
     "ask.minutes": "Type the minutes: what was discussed and decided (at most {max} characters).",
     "ask.attendees": "How many people attended? Type a number.",
     recorded:

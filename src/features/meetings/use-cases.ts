@@ -38,6 +38,13 @@ function placeOf(meeting: Meeting): Text | string {
   return meeting.place ?? t("place.online");
 }
 
+/** Decisions taken on the meeting's topics. */
+async function decisionsOf(unit: Unit, meeting: Meeting): Promise<string[]> {
+  const ids: string[] = [];
+  for (const id of meeting.topicIds) ids.push(...((await unit.tx.get(Topics, id))?.decisionIds ?? []));
+  return ids;
+}
+
 async function topicLines(unit: Unit, meeting: Meeting, key: "group.topic" | "card.topic"): Promise<Text[]> {
   const lines: Text[] = [];
   for (const [index, id] of meeting.topicIds.entries()) {
@@ -131,11 +138,10 @@ export async function recordMeetingIn(
   if (!recorded.ok) return recorded;
   unit.tx.put(Meetings, recorded.value);
   const meeting = recorded.value;
-  await tellGroup(
-    unit,
-    meeting.villageId,
-    message([t("group.held", { id: meeting.id, at: when(unit, meeting), attendees, minutes: text })]),
-  );
+  const lines = [t("group.held", { id: meeting.id, at: when(unit, meeting), attendees, minutes: text })];
+  const decisions = await decisionsOf(unit, meeting);
+  if (decisions.length > 0) lines.push(t("decisions", { ids: decisions.join("、") }));
+  await tellGroup(unit, meeting.villageId, message(lines));
   tell(unit, actor, message([t("recorded", { id: meeting.id })], [[backToMenu()]]));
   return ok(meeting);
 }
@@ -150,6 +156,8 @@ export async function meetingCardIn(unit: Unit, actor: Member, meetingId: string
   lines.push(...(await topicLines(unit, meeting, "card.topic")));
   if (meeting.state === "held")
     lines.push(t("card.held", { attendees: meeting.attendees ?? 0, minutes: meeting.minutes ?? "" }));
+  const decisions = await decisionsOf(unit, meeting);
+  if (decisions.length > 0) lines.push(t("decisions", { ids: decisions.join("、") }));
   const buttons: Button[][] = [];
   if (meeting.state === "scheduled" && canConvene(actor, meeting.villageId))
     buttons.push([recordMeetingStart.button(t("record"), { meetingId: meeting.id })]);

@@ -34,6 +34,7 @@ export const DraftPoll = z.object({
 });
 export type DraftPoll = z.infer<typeof DraftPoll>;
 
+/** Loomio's defaults: a poll that decides a topic stays open a week, any other poll three days. */
 export function newDraft(topicId: string | undefined): DraftPoll {
   const draft: DraftPoll = {
     stage: "kind",
@@ -41,7 +42,7 @@ export function newDraft(topicId: string | undefined): DraftPoll {
     anonymous: true,
     results: "live",
     perHousehold: false,
-    days: 3,
+    days: topicId === undefined ? 3 : 7,
   };
   if (topicId !== undefined) draft.topicId = topicId;
   return draft;

@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { inUnit, localGroupChat } from "../../../src/app/deps.js";
 import { parseMeetingTime } from "../../../src/domain/meeting.js";
+import { recordDecisionIn } from "../../../src/features/decisions/use-cases.js";
 import { Meetings } from "../../../src/features/meetings/index.js";
 import { proposeTopicIn } from "../../../src/features/topics/index.js";
 import { createHarness, type Harness, seedVillage } from "../../app/harness.js";
@@ -117,6 +118,24 @@ describe("recording a meeting", () => {
 
     expect(outcome.notice?.key).toBe("meetings.refusal.not_allowed");
     expect((await meeting("DF-M1"))?.state).toBe("scheduled");
+  });
+});
+
+describe("decisions taken at a meeting", () => {
+  it("shows on the meeting's card the decisions taken on its topics", async () => {
+    await schedule();
+    await inUnit(h.deps, (unit) =>
+      recordDecisionIn(unit, people.secretary, {
+        outcome: "用村集体资金修村口的路",
+        topicId: "DF-T1",
+        ownerId: people.worker.id,
+        days: 30,
+      }),
+    );
+
+    await press(people.secretary.id, "mgc:DF-M1");
+
+    expect(h.last(people.secretary.id)?.text).toContain("形成的决议：DF-D1");
   });
 });
 

@@ -5,6 +5,7 @@ import type { Poll } from "../../../src/domain/poll.js";
 import { closeDuePolls, type NewPoll, Polls, Votes } from "../../../src/features/polls/index.js";
 import { changePollIn, openPollIn } from "../../../src/features/polls/use-cases.js";
 import { addMemberIn } from "../../../src/features/roster/index.js";
+import { proposeTopicIn } from "../../../src/features/topics/index.js";
 import { createHarness, type Harness, seedVillage } from "../../app/harness.js";
 import { type SeededVillage, seedVillage as seedSharedVillage } from "../../support/village.js";
 
@@ -84,6 +85,32 @@ describe("opening a poll", () => {
       "polls.button.vote",
       "polls.button.card",
     ]);
+  });
+
+  it("keeps a poll that decides a topic open a week, and any other three days", async () => {
+    const topic = await inUnit(h.deps, (unit) =>
+      proposeTopicIn(unit, people.villager, {
+        title: "修路",
+        text: "路坏了",
+        attachments: [],
+        requestIds: [],
+      }),
+    );
+    if (!topic.ok) throw new Error(topic.reason);
+    const openWith = async (topicData: string) => {
+      await press(people.secretary.id, "pn");
+      await press(people.secretary.id, `pt:${topicData}`);
+      await press(people.secretary.id, "pk:yes_no");
+      await say(people.secretary.id, "同意吗？");
+      await press(people.secretary.id, "pub");
+    };
+
+    await openWith(topic.value.id);
+    await openWith("none");
+
+    const days = async (id: string) =>
+      (Date.parse((await stored(id)).closesAt) - h.now.getTime()) / 86_400_000;
+    expect([await days("DF-P1"), await days("DF-P2")]).toEqual([7, 3]);
   });
 
   it("takes the options of a choose-one poll one per line", async () => {
