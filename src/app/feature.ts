@@ -132,6 +132,20 @@ export function defineOpenStep<D>(options: StepOptions<D, Turn>): StepSpec<D> {
   return { ...options, forStrangers: true };
 }
 
+/** The data of `step` when it is the step waiting for an answer; undefined when another one is, or none. */
+export function waitingData<D>(turn: Turn, step: StepSpec<D>): D | undefined {
+  const top = turn.step;
+  if (top?.name !== step.name) return undefined;
+  const parsed = step.data.safeParse(top.data);
+  return parsed.success ? parsed.data : undefined;
+}
+
+/** Moves a form on: the waiting step is replaced by the same step with `data`, and its question asked. */
+export function moveStep<D>(turn: Turn, step: StepSpec<D>, data: D): Promise<Outcome> {
+  turn.endStep();
+  return turn.ask(step, data);
+}
+
 /** Ends the step unless the refusal is about the answer itself (then the person tries again). */
 export function settleStep<R extends string>(
   turn: Turn,

@@ -3,9 +3,11 @@ import {
   defineStep,
   type Feature,
   type MemberTurn,
+  moveStep,
   type Outcome,
   on,
   type StepSpec,
+  waitingData,
 } from "../../app/feature.js";
 import { backToMenu, cancelRow } from "../../app/kernel.js";
 import { type Button, message, type Text } from "../../app/messages.js";
@@ -96,15 +98,11 @@ const decisionDraftStep: StepSpec<DraftDecision> = defineStep<DraftDecision>({
 });
 
 function moveTo(turn: MemberTurn, draft: DraftDecision): Promise<Outcome> {
-  turn.endStep();
-  return turn.ask(decisionDraftStep, draft);
+  return moveStep(turn, decisionDraftStep, draft);
 }
 
 function currentDraft(turn: MemberTurn): DraftDecision | undefined {
-  const step = turn.step;
-  if (step?.name !== decisionDraftStep.name) return undefined;
-  const parsed = DraftDecision.safeParse(step.data);
-  return parsed.success ? parsed.data : undefined;
+  return waitingData(turn, decisionDraftStep);
 }
 
 const ProgressNote = z.object({ decisionId: z.string(), percent: z.number().int().min(0).max(100) });

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { defineStep, type MemberTurn, type StepInput } from "../../app/feature.js";
+import { defineStep, type MemberTurn, type StepInput, waitingData } from "../../app/feature.js";
 import { cancelRow } from "../../app/kernel.js";
 import { type Button, message, type OutgoingMessage, type Text } from "../../app/messages.js";
 import { Villages } from "../../app/tables.js";
@@ -106,8 +106,5 @@ function addToDraft(turn: MemberTurn, input: StepInput, current: DraftRequest) {
 
 /** The draft the person is filling in, if the form is the step waiting. */
 export function currentDraft(turn: MemberTurn): DraftRequest | undefined {
-  const step = turn.step;
-  if (step?.name !== draftStep.name) return undefined;
-  const parsed = DraftRequest.safeParse(step.data);
-  return parsed.success ? parsed.data : undefined;
+  return waitingData(turn, draftStep);
 }

@@ -3,9 +3,11 @@ import {
   defineStep,
   type Feature,
   type MemberTurn,
+  moveStep,
   type Outcome,
   on,
   type StepSpec,
+  waitingData,
 } from "../../app/feature.js";
 import { backToMenu, cancelRow } from "../../app/kernel.js";
 import { type Button, message, type Text } from "../../app/messages.js";
@@ -88,15 +90,11 @@ const meetingDraftStep: StepSpec<DraftMeeting> = defineStep<DraftMeeting>({
 });
 
 function moveTo(turn: MemberTurn, draft: DraftMeeting): Promise<Outcome> {
-  turn.endStep();
-  return turn.ask(meetingDraftStep, draft);
+  return moveStep(turn, meetingDraftStep, draft);
 }
 
 function currentDraft(turn: MemberTurn): DraftMeeting | undefined {
-  const step = turn.step;
-  if (step?.name !== meetingDraftStep.name) return undefined;
-  const parsed = DraftMeeting.safeParse(step.data);
-  return parsed.success ? parsed.data : undefined;
+  return waitingData(turn, meetingDraftStep);
 }
 
 const Recording = z.object({

@@ -1,5 +1,12 @@
 import { z } from "zod";
-import { defineStep, type MemberTurn, type Outcome, type StepSpec } from "../../app/feature.js";
+import {
+  defineStep,
+  type MemberTurn,
+  moveStep,
+  type Outcome,
+  type StepSpec,
+  waitingData,
+} from "../../app/feature.js";
 import { cancelRow } from "../../app/kernel.js";
 import { type Button, message, type Text } from "../../app/messages.js";
 import {
@@ -143,13 +150,9 @@ export const pollDraftStep: StepSpec<DraftPoll> = defineStep<DraftPoll>({
 });
 
 export function moveTo(turn: MemberTurn, draft: DraftPoll): Promise<Outcome> {
-  turn.endStep();
-  return turn.ask(pollDraftStep, draft);
+  return moveStep(turn, pollDraftStep, draft);
 }
 
 export function currentPollDraft(turn: MemberTurn): DraftPoll | undefined {
-  const step = turn.step;
-  if (step?.name !== pollDraftStep.name) return undefined;
-  const parsed = DraftPoll.safeParse(step.data);
-  return parsed.success ? parsed.data : undefined;
+  return waitingData(turn, pollDraftStep);
 }

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { defineStep, type MemberTurn, type Outcome, type StepSpec } from "../../app/feature.js";
+import { defineStep, type MemberTurn, type Outcome, type StepSpec, waitingData } from "../../app/feature.js";
 import { cancelRow } from "../../app/kernel.js";
 import { message } from "../../app/messages.js";
 import { Attachment } from "../../domain/model.js";
@@ -81,8 +81,5 @@ async function askAgain(turn: MemberTurn, _draft: DraftTopic) {
 }
 
 export function currentTopicDraft(turn: MemberTurn): DraftTopic | undefined {
-  const step = turn.step;
-  if (step?.name !== topicDraftStep.name) return undefined;
-  const parsed = DraftTopic.safeParse(step.data);
-  return parsed.success ? parsed.data : undefined;
+  return waitingData(turn, topicDraftStep);
 }
