@@ -1,0 +1,176 @@
+import { addDays, startOfLocalDay } from "./calendar.js";
+import type { Decision } from "./decision.js";
+import type { Meeting } from "./meeting.js";
+import type { Rating, RequestKind, ServiceRequest } from "./model.js";
+import type { Poll } from "./poll.js";
+import type { Topic } from "./topic.js";
+
+/** A calendar month, "2026-11". */
+export type Month = string;
+
+const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
+
+export function isMonth(text: string): boolean {
+  return MONTH.test(text);
+}
+
+/** The instants a local month starts and ends (exclusive) in a time zone. */
+export function monthRange(month: Month, timeZone: string): { start: Date; end: Date } {
+  if (!isMonth(month)) throw new Error(`not a month: ${month}`);
+  return {
+    start: startOfLocalDay(`${month}-01`, timeZone),
+    end: startOfLocalDay(`${nextMonth(month)}-01`, timeZone),
+  };
+}
+
+export function nextMonth(month: Month): Month {
+  return addDays(`${month}-28`, 7).slice(0, 7);
+}
+
+export function previousMonth(month: Month): Month {
+  return addDays(`${month}-01`, -1).slice(0, 7);
+}
+
+/** Whether 基本满意 counts as satisfied: most localities count it, some report 满意 only. */
+export type SatisfactionFormula = "satisfied_or_mostly" | "satisfied_only";
+
+/** A rating left unanswered this long after 办结 counts as unrated, never as satisfied. */
+export const UNRATED_AFTER_MS = 3 * 86_400_000;
+
+export interface RequestFigures {
+  /** Filed in the month. */
+  received: number;
+  byKind: Partial<Record<RequestKind, number>>;
+  byCategory: Record<string, number>;
+  /** Of those received, first answered (接单 or 派单) by their response deadline. */
+  respondedOnTime: number;
+  /** Resolve deadlines that fell in the month, up to the tally (declined and merged requests left out). */
+  due: number;
+  /** Of those due, resolved by the end of the month. */
+  resolvedOfDue: number;
+  /** Ratings given in the month. */
+  ratings: Record<Rating, number>;
+  /** Resolved in the month and not rated within three days (as of the tally). */
+  unrated: number;
+  /** Resolve deadlines passed in the month with the request still open: each a red light. */
+  redLights: number;
+}
+
+export interface DeliberationFigures {
+  topicsProposed: number;
+  topicsOnAgenda: number;
+  meetingsHeld: number;
+  pollsClosed: number;
+  /** Ballots ÷ eligible over the polls closed in the month, in whole percent; undefined with none. */
+  pollTurnoutPercent: number | undefined;
+  decisionsTaken: number;
+  decisionsImplemented: number;
+}
+
+export interface MonthTally {
+  month: Month;
+  requests: RequestFigures;
+  deliberation: DeliberationFigures;
+  /** In whole percent; undefined when there is nothing to divide by. */
+  responseRate: number | undefined;
+  resolutionRate: number | undefined;
+  satisfactionRate: number | undefined;
+}
+
+export interface VillageRecords {
+  requests: readonly ServiceRequest[];
+  topics: readonly Topic[];
+  polls: readonly Poll[];
+  meetings: readonly Meeting[];
+  decisions: readonly Decision[];
+}
+
+function within(instant: string | undefined, start: Date, end: Date): boolean {
+  if (instant === undefined) return false;
+  const at = Date.parse(instant);
+  return at >= start.getTime() && at < end.getTime();
+}
+
+function percent(part: number, whole: number): number | undefined {
+  return whole === 0 ? undefined : Math.round((part / whole) * 100);
+}
+
+/** The month's figures of one village, as of `now` (which decides what counts as unrated yet). */
+export function tallyMonth(
+  records: VillageRecords,
+  month: Month,
+  timeZone: string,
+  now: Date,
+  formula: SatisfactionFormula = "satisfied_or_mostly",
+): MonthTally {
+  const { start, end } = monthRange(month, timeZone);
+  // Deadlines count once they have passed: a tally of the month under way counts those up to now.
+  const passed = new Date(Math.min(end.getTime(), now.getTime()));
+  const figures: RequestFigures = {
+    received: 0,
+    byKind: {},
+    byCategory: {},
+    respondedOnTime: 0,
+    due: 0,
+    resolvedOfDue: 0,
+    ratings: { satisfied: 0, mostly_satisfied: 0, not_satisfied: 0 },
+    unrated: 0,
+    redLights: 0,
+  };
+  for (const request of records.requests) {
+    if (within(request.createdAt, start, end)) {
+      figures.received++;
+      figures.byKind[request.kind] = (figures.byKind[request.kind] ?? 0) + 1;
+      figures.byCategory[request.categoryId] = (figures.byCategory[request.categoryId] ?? 0) + 1;
+      const answered = request.respondedAt;
+      if (answered !== undefined && Date.parse(answered) <= Date.parse(request.respondBy))
+        figures.respondedOnTime++;
+    }
+    const counted = request.state !== "declined" && request.state !== "merged";
+    const resolved = request.resolvedAt === undefined ? undefined : Date.parse(request.resolvedAt);
+    if (counted && within(request.resolveBy, start, passed)) {
+      figures.due++;
+      if (resolved !== undefined && resolved < end.getTime()) figures.resolvedOfDue++;
+      if (resolved === undefined || resolved > Date.parse(request.resolveBy)) figures.redLights++;
+    }
+    for (const entry of request.timeline) {
+      if (entry.action === "rated" && entry.rating !== undefined && within(entry.at, start, end))
+        figures.ratings[entry.rating]++;
+    }
+    if (
+      counted &&
+      resolved !== undefined &&
+      within(request.resolvedAt, start, end) &&
+      request.rating === undefined &&
+      now.getTime() - resolved >= UNRATED_AFTER_MS
+    )
+      figures.unrated++;
+  }
+  const closedPolls = records.polls.filter(
+    (poll) => poll.state === "closed" && within(poll.closedAt, start, end),
+  );
+  const ballots = closedPolls.reduce((sum, poll) => sum + poll.ballots, 0);
+  const eligible = closedPolls.reduce((sum, poll) => sum + poll.eligible, 0);
+  const deliberation: DeliberationFigures = {
+    topicsProposed: records.topics.filter((topic) => within(topic.createdAt, start, end)).length,
+    topicsOnAgenda: records.topics.filter((topic) => within(topic.agendaAt, start, end)).length,
+    meetingsHeld: records.meetings.filter(
+      (meeting) => meeting.state === "held" && within(meeting.at, start, end),
+    ).length,
+    pollsClosed: closedPolls.length,
+    pollTurnoutPercent: percent(ballots, eligible),
+    decisionsTaken: records.decisions.filter((decision) => within(decision.createdAt, start, end)).length,
+    decisionsImplemented: records.decisions.filter((decision) => within(decision.doneAt, start, end)).length,
+  };
+  const rated = figures.ratings.satisfied + figures.ratings.mostly_satisfied + figures.ratings.not_satisfied;
+  const satisfied =
+    figures.ratings.satisfied + (formula === "satisfied_or_mostly" ? figures.ratings.mostly_satisfied : 0);
+  return {
+    month,
+    requests: figures,
+    deliberation,
+    responseRate: percent(figures.respondedOnTime, figures.received),
+    resolutionRate: percent(figures.resolvedOfDue, figures.due),
+    satisfactionRate: percent(satisfied, rated),
+  };
+}
