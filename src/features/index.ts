@@ -8,6 +8,7 @@ import { pollsFeature } from "./polls/index.js";
 import { requestsFeature } from "./requests/index.js";
 import { rosterFeature } from "./roster/index.js";
 import { setupFeature } from "./setup/index.js";
+import { tallyFeature } from "./tally/index.js";
 import { togetherFeature } from "./together/index.js";
 import { topicsFeature } from "./topics/index.js";
 
@@ -24,4 +25,5 @@ export const FEATURES: readonly Feature[] = [
   meetingsFeature,
   decisionsFeature,
   togetherFeature,
+  tallyFeature,
 ];

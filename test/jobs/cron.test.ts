@@ -79,6 +79,7 @@ describe("jobs the features declare", () => {
       ["topics.archive", "30 8 * * *"],
       ["polls.close", "* * * * *"],
       ["decisions.review", "*/10 * * * *"],
+      ["tally.monthly", "0 9 1 * *"],
     ]);
   });
 });

@@ -14,6 +14,7 @@ export const Decisions = defineTable({
     active: (decision) => (decision.state === "evaluated" ? undefined : decision.villageId),
     /** Every decision waiting for something a job does: its effect poll to open, or its result. */
     pending: (decision) => (decision.state === "evaluated" ? undefined : decision.state),
+    village: (decision) => decision.villageId,
   },
   file: (decision) => `villages/${decision.villageId}/decisions.json`,
   sequence: (decision) => ({ name: decisionSequence(decision.villageId), n: decision.seq }),

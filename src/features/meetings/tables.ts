@@ -12,6 +12,7 @@ export const Meetings = defineTable({
   indexes: {
     /** Scheduled and not yet recorded. */
     scheduled: (meeting) => (meeting.state === "scheduled" ? meeting.villageId : undefined),
+    village: (meeting) => meeting.villageId,
   },
   file: (meeting) => `villages/${meeting.villageId}/meetings.json`,
   sequence: (meeting) => ({ name: meetingSequence(meeting.villageId), n: meeting.seq }),

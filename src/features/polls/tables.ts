@@ -14,6 +14,7 @@ export const Polls = defineTable({
     /** Every open poll, for the job that closes them. */
     all_open: (poll) => (poll.state === "open" ? "open" : undefined),
     topic: (poll) => poll.topicId,
+    village: (poll) => poll.villageId,
   },
   file: (poll) => `villages/${poll.villageId}/polls.json`,
   sequence: (poll) => ({ name: pollSequence(poll.villageId), n: poll.seq }),

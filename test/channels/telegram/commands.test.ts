@@ -59,20 +59,21 @@ describe("command menus", () => {
     expect(names(menus, "all_chat_administrators")).toContain("setup");
     expect(names(menus, "all_group_chats")).not.toContain("setup");
     expect(names(menus, "all_private_chats")?.sort()).toEqual(
-      ["start", "help", "request", "my", "lang", "cancel", "propose", "topics", "polls"].sort(),
+      ["start", "help", "request", "my", "lang", "cancel", "propose", "topics", "polls", "tally"].sort(),
     );
   });
 
   it("lists in groups only the commands a feature answers in groups", () => {
     const menus = menusIn("zh-CN");
 
-    expect(names(menus, "all_group_chats")?.sort()).toEqual(["help", "polls", "stats", "topics"]);
+    expect(names(menus, "all_group_chats")?.sort()).toEqual(["help", "polls", "stats", "tally", "topics"]);
     expect(names(menus, "all_chat_administrators")?.sort()).toEqual([
       "help",
       "polls",
       "release",
       "setup",
       "stats",
+      "tally",
       "topics",
     ]);
   });
