@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { isValidTimeZone } from "./domain/calendar.js";
 import { Language } from "./domain/model.js";
+import { parseQuietHours } from "./domain/quiet.js";
 
 const flag = z
   .enum(["on", "off", "true", "false", "1", "0"], { message: "must be on or off" })
@@ -24,6 +25,16 @@ export const Config = z.object({
     "Asia/Shanghai",
   ),
   DEFAULT_LANGUAGE: withDefault(Language, "zh-CN"),
+  /** Tallies and reminders wait while it is quiet; replies to what someone just did do not. */
+  QUIET_HOURS: withDefault(
+    z
+      .string()
+      .refine((text) => text === "off" || parseQuietHours(text) !== undefined, {
+        message: "must be a span such as 22:00-07:00, or off",
+      })
+      .transform((text) => (text === "off" ? undefined : parseQuietHours(text))),
+    "22:00-07:00",
+  ),
   LOCAL_CHAT: withDefault(flag, "on"),
   RESPOND_WORKING_DAYS: withDefault(wholeNumber(1, 30), 1),
   RESOLVE_WORKING_DAYS: withDefault(wholeNumber(1, 90), 7),

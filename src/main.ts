@@ -8,6 +8,7 @@ import { createTelegramChannel } from "./channels/telegram/index.js";
 import { parseConfig } from "./config.js";
 import { workingCalendar } from "./domain/calendar.js";
 import type { ChannelName } from "./domain/model.js";
+import { isQuietTime } from "./domain/quiet.js";
 import { FEATURES } from "./features/index.js";
 import { createCronSchedule } from "./jobs/cron.js";
 import { consoleLogger } from "./logger.js";
@@ -94,6 +95,7 @@ export async function startApp(
       },
     ],
   ]);
+  const quiet = config.QUIET_HOURS;
   const dispatcher = createDispatcher({
     outbox: store,
     senders,
@@ -101,6 +103,7 @@ export async function startApp(
     logger,
     limits,
     onGiveUp: (entry, reason) => app.undelivered(entry, reason),
+    ...(quiet === undefined ? {} : { holdBulk: (now: Date) => isQuietTime(now, config.TIME_ZONE, quiet) }),
   });
   if (local !== undefined) {
     localUrl = await local.start();

@@ -14,6 +14,16 @@ describe("configuration", () => {
     ).toEqual([3000, true, "Asia/Shanghai", "zh-CN"]);
   });
 
+  it("keeps quiet hours from 22:00 to 07:00 unless told otherwise, or none when off", () => {
+    const fallback = parseConfig({});
+    const off = parseConfig({ QUIET_HOURS: "off" });
+
+    expect([fallback.ok && fallback.config.QUIET_HOURS, off.ok && off.config.QUIET_HOURS]).toEqual([
+      { start: 22 * 60, end: 7 * 60 },
+      undefined,
+    ]);
+  });
+
   it("treats an empty value as unset", () => {
     const result = parseConfig({ TELEGRAM_BOT_TOKEN: "", PORT: "" });
     expect(result.ok && [result.config.TELEGRAM_BOT_TOKEN, result.config.PORT]).toEqual([undefined, 3000]);
@@ -25,6 +35,7 @@ describe("configuration", () => {
     ["LOCAL_CHAT", "maybe", "LOCAL_CHAT: must be on or off"],
     ["TELEGRAM_BOT_TOKEN", "oops", "TELEGRAM_BOT_TOKEN: must look like"],
     ["TELEGRAM_WEBHOOK_URL", "http://example.com/hook", "TELEGRAM_WEBHOOK_URL: must be an https:// URL"],
+    ["QUIET_HOURS", "10pm-7am", "QUIET_HOURS: must be a span such as 22:00-07:00, or off"],
   ])("stops on a bad %s with a message naming it", (name, value, expected) => {
     const result = parseConfig({ [name]: value });
     expect(result.ok ? "" : result.message).toContain(expected);

@@ -62,6 +62,8 @@ export interface DispatcherOptions {
   window?: number;
   /** How long a stop waits for sends already under way. */
   stopWaitMs?: number;
+  /** Bulk messages (tallies, reminders) wait while this says so: quiet hours. */
+  holdBulk?: (now: Date) => boolean;
   /** Called after a message is given up (`reason` as the platform put it), so someone hears of it. */
   onGiveUp?: (entry: OutboxEntry, reason: string) => Promise<void>;
 }
@@ -217,6 +219,8 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
         wakeAt(until);
         return;
       }
+      // Held in quiet hours, a bulk message waits at its chat's head; the next look at the outbox tries again.
+      if (entry.bulk === true && options.holdBulk?.(clock.now()) === true) return;
       if (entry.bulk === true && bulkInLanes >= LANE_DEPTH) {
         readyForLane.add(chat);
         return;
@@ -351,7 +355,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   }
 
   async function fill(): Promise<number> {
-    const bulkLimit = Math.max(window - bulkTaken, 0);
+    const bulkLimit = options.holdBulk?.(clock.now()) === true ? 0 : Math.max(window - bulkTaken, 0);
     const due = await outbox.due(clock.now(), bulkLimit + REPLIES_PER_FILL, { skip: taken, bulkLimit });
     let added = 0;
     for (const entry of due) {

@@ -23,6 +23,7 @@ function textOf(entry: OutboxEntry): string {
 }
 
 interface Setup {
+  holdBulk?: (now: Date) => boolean;
   send?: ChannelSender["send"];
   limits?: ChannelLimits;
   maxAttempts?: number;
@@ -49,6 +50,7 @@ function setup(options: Setup = {}) {
     logger: silentLogger(),
     ...(options.limits === undefined ? {} : { limits: new Map([["telegram", options.limits]]) }),
     ...(options.maxAttempts === undefined ? {} : { maxAttempts: options.maxAttempts }),
+    ...(options.holdBulk === undefined ? {} : { holdBulk: options.holdBulk }),
   });
   const enqueue = (target: DeliveryTarget, text: string, enqueueOptions?: EnqueueOptions) =>
     store.transaction(async (tx) => tx.enqueue(target, saying(text), enqueueOptions));
@@ -160,6 +162,21 @@ describe("outbox dispatcher", () => {
     const span = (starts.at(-1) ?? 0) - (starts[0] ?? 0);
     expect(starts.length).toBe(20);
     expect(span).toBeGreaterThanOrEqual(19 * 20 - 5);
+  });
+
+  it("holds bulk messages in quiet hours and sends replies; the bulk goes when they end", async () => {
+    let quiet = true;
+    const app = setup({ holdBulk: () => quiet });
+    await app.enqueue(to("-100"), "tally", { bulk: true });
+    await app.enqueue(to("201"), "reply");
+
+    await app.dispatcher.flush();
+    const duringQuiet = app.sent.map(textOf);
+    quiet = false;
+    await app.dispatcher.flush();
+
+    expect(duringQuiet).toEqual(["reply"]);
+    expect(app.sent.map(textOf)).toEqual(["reply", "tally"]);
   });
 
   it("pauses only the chat a 429 names, for as long as the platform says", async () => {
