@@ -52,6 +52,8 @@ export const Poll = z.object({
   ballots: z.number().int().nonnegative(),
   /** Who may vote, counted when it opened: active members, or their households. */
   eligible: z.number().int().nonnegative(),
+  /** When the members who had not voted were reminded, 24 hours before the close; once. */
+  remindedAt: z.string().optional(),
   /** When the group's copy of the poll is next brought up to date (a coalesced edit). */
   refreshAt: z.string().optional(),
 });
@@ -90,6 +92,18 @@ export type PollRefusal =
   | "results_hidden_until_close"
   | "already_that_setting"
   | "not_closing_time";
+
+/** Members who have not voted are reminded once, this long before the close. */
+export const REMIND_BEFORE_CLOSE_MS = 24 * 3_600_000;
+
+/** Whether the reminder to those who have not voted is due now (and not sent yet). */
+export function reminderDue(poll: Poll, now: Date): boolean {
+  return (
+    isOpenPoll(poll, now) &&
+    poll.remindedAt === undefined &&
+    Date.parse(poll.closesAt) - now.getTime() <= REMIND_BEFORE_CLOSE_MS
+  );
+}
 
 export function isOpenPoll(poll: Poll, now: Date): boolean {
   return poll.state === "open" && Date.parse(poll.closesAt) > now.getTime();

@@ -78,6 +78,7 @@ describe("jobs the features declare", () => {
       ["requests.calendar-check", "0 9 * * *"],
       ["topics.archive", "30 8 * * *"],
       ["polls.close", "* * * * *"],
+      ["polls.remind", "*/10 * * * *"],
       ["decisions.review", "*/10 * * * *"],
       ["tally.monthly", "0 9 1 * *"],
     ]);

@@ -97,6 +97,8 @@ export const text = defineText(
     "list.none": "现在没有进行中的投票。",
     "list.new": "➕ 发起投票",
     "settings.changed": "设置已修改。",
+    "remind.private": "⏰ 投票{id}“{question}”将在{closes}截止，你还没投。点下面的按钮投票。",
+    "remind.group": "⏰ 投票{id}“{question}”将在{closes}截止，还没投的村民请抓紧。",
     "refusal.no_such_poll": "找不到这个投票。点“待我投票”看看。",
     "refusal.poll_closed": "这个投票已经截止了，不能再投。结果已发在村民群里。",
     "refusal.no_such_option": "没有这个选项。请点投票消息下面的按钮。",
@@ -210,6 +212,9 @@ export const text = defineText(
     "list.none": "No poll is open now.",
     "list.new": "➕ New poll",
     "settings.changed": "Settings changed.",
+    "remind.private":
+      "⏰ Poll {id} “{question}” closes {closes} and you have not voted yet. Vote with the button below.",
+    "remind.group": "⏰ Poll {id} “{question}” closes {closes}. If you have not voted yet, please do.",
     "refusal.no_such_poll": "That poll was not found. Press “Needs my vote” to see yours.",
     "refusal.poll_closed": "This poll is closed; no more votes. The result is in the villagers' group.",
     "refusal.no_such_option": "There is no such option. Please use the buttons under the poll.",

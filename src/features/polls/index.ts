@@ -37,6 +37,7 @@ import {
   proxyBallotIn,
   proxyCandidatesIn,
   proxyVoteIn,
+  remindNonVoters,
   voteIn,
 } from "./use-cases.js";
 
@@ -48,6 +49,7 @@ export {
   openPollFor,
   openPolls,
   pollsAwaiting,
+  remindNonVoters,
   resultMessage,
 } from "./use-cases.js";
 
@@ -216,5 +218,8 @@ export const pollsFeature: Feature = {
         canConvene(member, village.id) ? pollDesk.button(t("menu.polls"), {}) : undefined,
     },
   ],
-  jobs: [{ name: "polls.close", cron: "* * * * *", run: async (deps) => void (await closeDuePolls(deps)) }],
+  jobs: [
+    { name: "polls.close", cron: "* * * * *", run: async (deps) => void (await closeDuePolls(deps)) },
+    { name: "polls.remind", cron: "*/10 * * * *", run: (deps) => remindNonVoters(deps) },
+  ],
 };

@@ -1,4 +1,4 @@
-import { type Deps, inUnit, tell, tellGroup, type Unit } from "../../app/deps.js";
+import { type Deps, inUnit, privateTarget, tell, tellGroup, type Unit } from "../../app/deps.js";
 import { backToMenu } from "../../app/kernel.js";
 import { type Button, message, type OutgoingMessage, type Text } from "../../app/messages.js";
 import { Members, Villages } from "../../app/tables.js";
@@ -547,6 +547,39 @@ export async function closeDuePolls(deps: Deps): Promise<Poll[]> {
     });
   }
   return closed;
+}
+
+/**
+ * 24 hours before a poll closes, once: each member who has not voted (or whose household has not) is reminded
+ * in their private chat; if any of them has none the bot can reach, one message in the group, naming no one.
+ */
+export async function remindNonVoters(deps: Deps): Promise<void> {
+  const due = await inUnit(deps, async (unit) =>
+    (await unit.tx.find(Polls, "all_open", "open")).filter((poll) => rules.reminderDue(poll, unit.now)),
+  );
+  for (const { id } of due) {
+    await inUnit(deps, async (unit) => {
+      const poll = await unit.tx.get(Polls, id);
+      if (poll === undefined || !rules.reminderDue(poll, unit.now)) return;
+      unit.tx.put(Polls, { ...poll, remindedAt: unit.now.toISOString() });
+      const members = (await unit.tx.find(Members, "village", poll.villageId)).filter(
+        (member) => member.active,
+      );
+      const votes = (await unit.tx.find(Votes, "poll", poll.id)).filter((vote) => vote.counts);
+      const voted = new Set(votes.map((vote) => (poll.perHousehold ? vote.household : vote.memberId)));
+      const params = { id: poll.id, question: poll.question, closes: closes(unit, poll) };
+      const card = [[pollCard.button(t("button.card"), { pollId: poll.id })]];
+      let unreachable = false;
+      for (const member of members) {
+        if (voted.has(poll.perHousehold ? householdOf(member) : member.id)) continue;
+        const target = privateTarget(unit.deps, member);
+        if (target === undefined) unreachable = true;
+        else unit.tx.enqueue(target, message([t("remind.private", params)], card), { bulk: true });
+      }
+      if (unreachable)
+        await tellGroup(unit, poll.villageId, message([t("remind.group", params)]), { bulk: true });
+    });
+  }
 }
 
 /** Open polls of the village this member has not voted in yet (待我投票). */

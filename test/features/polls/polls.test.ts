@@ -2,7 +2,13 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { inUnit, localGroupChat } from "../../../src/app/deps.js";
 import type { Member } from "../../../src/domain/model.js";
 import type { Poll } from "../../../src/domain/poll.js";
-import { closeDuePolls, type NewPoll, Polls, Votes } from "../../../src/features/polls/index.js";
+import {
+  closeDuePolls,
+  type NewPoll,
+  Polls,
+  remindNonVoters,
+  Votes,
+} from "../../../src/features/polls/index.js";
 import { changePollIn, openPollIn } from "../../../src/features/polls/use-cases.js";
 import { addMemberIn } from "../../../src/features/roster/index.js";
 import { proposeTopicIn } from "../../../src/features/topics/index.js";
@@ -408,6 +414,30 @@ describe("the secretary's view of a poll", () => {
     const secretaryCard = h.last(people.secretary.id)?.text ?? "";
     expect(secretaryCard).toContain("还没投的（4人）：李书记、王网格、赵网格、刘大妈");
     expect(h.last(people.neighbour.id)?.text).not.toContain("还没投的");
+  });
+});
+
+describe("the reminder 24 hours before the close", () => {
+  const reminded = (memberId: string) =>
+    h.messages(memberId).filter((m) => m.entry.message.lines[0]?.key === "polls.remind.private");
+
+  it("reminds those who have not voted, once, in their private chat, and not those who have", async () => {
+    const poll = await open();
+    await press(people.villager.id, `pv:${poll.id}:0`, { group });
+    h.advanceHours(47);
+    await remindNonVoters(h.deps);
+    await h.drain();
+    const early = reminded(people.neighbour.id).length;
+
+    h.advanceHours(1);
+    await remindNonVoters(h.deps);
+    await remindNonVoters(h.deps);
+    await h.drain();
+
+    expect(early).toBe(0);
+    expect(reminded(people.neighbour.id)).toHaveLength(1);
+    expect(reminded(people.villager.id)).toHaveLength(0);
+    expect(h.messages(group).some((m) => m.entry.message.lines[0]?.key === "polls.remind.group")).toBe(false);
   });
 });
 
