@@ -75,6 +75,8 @@ describe("jobs the features declare", () => {
 
     expect([...schedule.jobs].map(([name, job]) => [name, job.cron])).toEqual([
       ["requests.red-alert", "*/10 * * * *"],
+      ["requests.yellow-reminder", "*/10 * * * *"],
+      ["requests.rate-reminder", "0 * * * *"],
       ["requests.calendar-check", "0 9 * * *"],
       ["topics.archive", "30 8 * * *"],
       ["polls.close", "* * * * *"],

@@ -91,6 +91,9 @@ export const text = defineText(
     "notify.merged": "诉求{id}与{target}是同一件事，已合并，请关注{target}的进展。",
     "notify.red": "🔴 诉求{id}（{category}）已超期，负责人：{owner}。请督促办理。",
     "notify.red_owner": "🔴 您负责的诉求{id}（{category}）已超期，请尽快办结，或请书记协调。",
+    "notify.yellow": "🟡 诉求{id}（{category}）快到期了（{deadline}），还没人接单。请派单。",
+    "notify.yellow_owner": "🟡 您负责的诉求{id}（{category}）快到期了（{deadline}），请抓紧办理。",
+    "notify.rate_reminder": "诉求{id}办结一天了，还没评价。请点下面的按钮评价：满意、基本满意还是不满意？",
     "calendar.gap":
       "⚠ 工作日日历里还没有{year}年的国家法定节假日安排，{year}年的期限先按周一到周五计算。请在数据文件夹的 holidays.json 里补上当年的放假和调休日期（说明见 data/README.md），或者升级商量。",
     "owner.choice": "{name}（{role}）",
@@ -242,6 +245,12 @@ export const text = defineText(
     "notify.red": "🔴 Request {id} ({category}) is overdue; owner: {owner}. Please follow it up.",
     "notify.red_owner":
       "🔴 Request {id} ({category}), which you own, is overdue. Please resolve it soon, or ask the secretary.",
+    "notify.yellow":
+      "🟡 Request {id} ({category}) is due soon ({deadline}) and nobody has taken it. Please assign it.",
+    "notify.yellow_owner":
+      "🟡 Request {id} ({category}) that you carry is due soon ({deadline}). Please finish it in time.",
+    "notify.rate_reminder":
+      "Request {id} was resolved a day ago and is not rated yet. Please rate it with the buttons below: satisfied, mostly satisfied or not satisfied?",
     "calendar.gap":
       "⚠ The working-day calendar has no official holiday arrangement for {year} yet, so deadlines in {year} count Monday to Friday. Please add that year's holidays and make-up workdays to holidays.json in the data folder (see data/README.md), or update Shangliang.",
     "owner.choice": "{name} ({role})",

@@ -30,6 +30,8 @@ import {
   type NoteKind,
   pickOwnerIn,
   rateRequestIn,
+  remindUnrated,
+  remindYellow,
   takeRequestIn,
   viewRequestIn,
   villageStats,
@@ -44,6 +46,8 @@ export {
   noteIn,
   noteTopicIn,
   rateRequestIn,
+  remindUnrated,
+  remindYellow,
   type SubmitRequestInput,
   submitRequestIn,
   villageStats,
@@ -155,6 +159,8 @@ export const requestsFeature: Feature = {
   },
   jobs: [
     { name: "requests.red-alert", cron: "*/10 * * * *", run: (deps) => alertRed(deps) },
+    { name: "requests.yellow-reminder", cron: "*/10 * * * *", run: (deps) => remindYellow(deps) },
+    { name: "requests.rate-reminder", cron: "0 * * * *", run: (deps) => remindUnrated(deps) },
     { name: "requests.calendar-check", cron: "0 9 * * *", run: (deps) => warnCalendarGaps(deps) },
   ],
 };

@@ -641,6 +641,61 @@ export async function alertRed(deps: Deps): Promise<void> {
   }
 }
 
+/**
+ * Once per deadline, when an open request turns yellow: its owner is reminded; with no owner yet, the
+ * secretaries are asked to assign it.
+ */
+export async function remindYellow(deps: Deps): Promise<void> {
+  const villages = await inUnit(deps, (unit) => unit.tx.all(Villages));
+  for (const village of villages) {
+    await inUnit(deps, async (unit) => {
+      for (const request of await unit.tx.find(Requests, "active", village.id)) {
+        if (trafficLight(request, unit.now) !== "yellow") continue;
+        const deadline =
+          request.state === "submitted" && request.respondedAt === undefined
+            ? request.respondBy
+            : request.resolveBy;
+        const id = `${village.id}:${request.id}:yellow:${deadline}`;
+        if ((await unit.tx.get(RequestAlerts, id)) !== undefined) continue;
+        unit.tx.put(RequestAlerts, { id, villageId: village.id, at: unit.now.toISOString() });
+        const params = {
+          id: request.id,
+          category: categoryName(village, request.categoryId),
+          deadline: formatLocal(new Date(deadline), unit.deps.calendar.timeZone),
+        };
+        const audience =
+          request.ownerId === undefined
+            ? (await secretariesOf(unit, village.id)).map((member) => member.id)
+            : [request.ownerId];
+        const lead = (member: Member) =>
+          t(member.id === request.ownerId ? "notify.yellow_owner" : "notify.yellow", params);
+        await tellEach(unit, request, audience, lead, new Set(), village);
+      }
+    });
+  }
+}
+
+/** A request resolved a day ago and not rated: its villager (and whoever filed it for them) is asked once. */
+export async function remindUnrated(deps: Deps): Promise<void> {
+  const villages = await inUnit(deps, (unit) => unit.tx.all(Villages));
+  for (const village of villages) {
+    await inUnit(deps, async (unit) => {
+      for (const request of await unit.tx.find(Requests, "active", village.id)) {
+        if (request.state !== "resolved" || request.resolvedAt === undefined) continue;
+        if (unit.now.getTime() - Date.parse(request.resolvedAt) < RATE_REMINDER_AFTER_MS) continue;
+        const id = `${village.id}:${request.id}:rate:${request.resolvedAt}`;
+        if ((await unit.tx.get(RequestAlerts, id)) !== undefined) continue;
+        unit.tx.put(RequestAlerts, { id, villageId: village.id, at: unit.now.toISOString() });
+        const lead = () => t("notify.rate_reminder", { id: request.id });
+        await tellEach(unit, request, parties(request), lead, new Set(), village);
+      }
+    });
+  }
+}
+
+/** A resolved request not rated after this long gets one reminder. */
+export const RATE_REMINDER_AFTER_MS = 24 * 3_600_000;
+
 /** Tells each village's secretaries once a year when the working-day calendar lacks this year (or, from December, next year). */
 export async function warnCalendarGaps(deps: Deps): Promise<void> {
   const gaps = calendarGaps(deps.calendar, localDate(deps.clock.now(), deps.calendar.timeZone));
