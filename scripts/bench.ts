@@ -16,6 +16,7 @@ import type { ChannelName } from "../src/domain/model.js";
 import { createRequest } from "../src/domain/request.js";
 import { FEATURES } from "../src/features/index.js";
 import { Requests, type SubmitRequestInput, submitRequestIn } from "../src/features/requests/index.js";
+import { villageTally } from "../src/features/tally/index.js";
 import { openLowdbStore } from "../src/store/lowdb/index.js";
 import { broadcast } from "./bench/broadcast.js";
 import { bulk, bulkLoadForBench } from "./bench/bulk-load.js";
@@ -261,6 +262,27 @@ async function telegramWalkAt100k(): Promise<number> {
 }
 
 /** The p99 of the steps of 300 villagers walking a request at once, the Bot API 100 ms away. */
+/**
+ * One village's monthly tally (a village of the 100,000-request history: 5,000 requests in the year), as the
+ * monthly job makes it: the first in a fresh process, its requests read from disk.
+ */
+async function tallyVillageMonth(): Promise<number> {
+  return withPreparedFolder(100_000, async (dir) => {
+    const app = await appOn(dir);
+    try {
+      const village = await inUnit(app.deps, (unit) => unit.tx.get(Villages, villageId(0)));
+      if (village === undefined) throw new Error("the history has no village");
+      const started = performance.now();
+      const tally = await inUnit(app.deps, (unit) => villageTally(unit, village, "2025-06"));
+      const ms = performance.now() - started;
+      if (tally.lines.length < 5) throw new Error("the tally is empty");
+      return ms;
+    } finally {
+      await app.close();
+    }
+  });
+}
+
 /** `messagesPerSecond` sets the bot's ceiling for all chats (Telegram's is 30; 1,000 is its paid broadcasts'). */
 async function crowdAt100k(messagesPerSecond = 30): Promise<number> {
   const settings = { TELEGRAM_MESSAGES_PER_SECOND: String(messagesPerSecond) };
@@ -300,6 +322,7 @@ const SCENARIOS: Record<string, () => Promise<Figures>> = {
     process.stderr.write(`${JSON.stringify(figures)}\n`);
     return { burst_3000_last_notification_s: figures.lastNotificationS, burst_3000_rss_mb: figures.rssMb };
   },
+  tally_village_month_ms: one("tally_village_month_ms", tallyVillageMonth),
   poll: async () => {
     const figures = await withPreparedFolder(100_000, pollBench);
     return {
@@ -354,6 +377,7 @@ const NOTES: Record<string, string> = {
   poll_votes_per_s: "1,000 members' votes through handleInbound, 64 at a time, 100k history on lowdb",
   poll_edits_per_1000_votes: "live-count edits sent while 1,000 votes come in over a minute",
   poll_close_ms: "closing the 1,000-vote poll and publishing its result",
+  tally_village_month_ms: "one village's month (5,000 requests that year) in a fresh process, read from disk",
 };
 
 /** Each measurement runs in a fresh process, so one's memory and caches do not colour another's. */
