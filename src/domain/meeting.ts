@@ -21,6 +21,8 @@ export const Meeting = z.object({
   minutes: z.string().max(MAX_MINUTES).optional(),
   attendees: z.number().int().nonnegative().max(MAX_ATTENDEES).optional(),
   recordedAt: z.string().optional(),
+  /** Reminders already posted to the group: the day before, and the hour before. */
+  reminded: z.array(z.enum(["day", "hour"])).optional(),
 });
 export type Meeting = z.infer<typeof Meeting>;
 
@@ -67,6 +69,21 @@ export function parseMeetingTime(typed: string, timeZone: string, now: Date): Re
 
 function checkNotice(at: Date, now: Date): Result<Date, MeetingRefusal> {
   return at.getTime() - now.getTime() < AGENDA_NOTICE_MS ? refuse("too_soon") : ok(at);
+}
+
+const REMINDERS = [
+  ["hour", 3_600_000],
+  ["day", 24 * 3_600_000],
+] as const;
+
+/** The reminder due now for a scheduled meeting, the nearer first; each is posted once, none after it began. */
+export function meetingReminderDue(meeting: Meeting, now: Date): "day" | "hour" | undefined {
+  const left = Date.parse(meeting.at) - now.getTime();
+  if (meeting.state !== "scheduled" || left <= 0) return undefined;
+  for (const [kind, before] of REMINDERS) {
+    if (left <= before && !(meeting.reminded ?? []).includes(kind)) return kind;
+  }
+  return undefined;
 }
 
 export function recordMeeting(

@@ -81,6 +81,7 @@ describe("jobs the features declare", () => {
       ["topics.archive", "30 8 * * *"],
       ["polls.close", "* * * * *"],
       ["polls.remind", "*/10 * * * *"],
+      ["meetings.remind", "*/10 * * * *"],
       ["decisions.review", "*/10 * * * *"],
       ["tally.monthly", "0 9 1 * *"],
     ]);

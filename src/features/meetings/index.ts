@@ -31,11 +31,13 @@ import {
   checkRecordIn,
   meetingCardIn,
   recordMeetingIn,
+  remindMeetings,
   scheduledMeetings,
   scheduleMeetingIn,
 } from "./use-cases.js";
 
 export { Meetings } from "./tables.js";
+export { remindMeetings } from "./use-cases.js";
 
 const { t, why } = text;
 
@@ -208,4 +210,5 @@ export const meetingsFeature: Feature = {
         canConvene(member, village.id) ? meetingDesk.button(t("menu.meetings"), {}) : undefined,
     },
   ],
+  jobs: [{ name: "meetings.remind", cron: "*/10 * * * *", run: (deps) => remindMeetings(deps) }],
 };

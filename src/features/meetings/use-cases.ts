@@ -1,4 +1,4 @@
-import { tell, tellGroup, type Unit } from "../../app/deps.js";
+import { type Deps, inUnit, tell, tellGroup, type Unit } from "../../app/deps.js";
 import { backToMenu } from "../../app/kernel.js";
 import { type Button, message, type Text } from "../../app/messages.js";
 import { Villages } from "../../app/tables.js";
@@ -164,6 +164,27 @@ export async function meetingCardIn(unit: Unit, actor: Member, meetingId: string
   buttons.push([backToMenu()]);
   tell(unit, actor, message(lines, buttons));
   return ok(meeting);
+}
+
+/** The day before and the hour before a meeting, once each, the group is reminded (bulk: quiet hours hold it). */
+export async function remindMeetings(deps: Deps): Promise<void> {
+  const villages = await inUnit(deps, (unit) => unit.tx.all(Villages));
+  for (const village of villages) {
+    await inUnit(deps, async (unit) => {
+      for (const meeting of await unit.tx.find(Meetings, "scheduled", village.id)) {
+        const due = rules.meetingReminderDue(meeting, unit.now);
+        if (due === undefined) continue;
+        // The hour's reminder also stands for the day's when both are due (a meeting set up late, or downtime).
+        const reminded = due === "hour" ? (["day", "hour"] as const) : (["day"] as const);
+        unit.tx.put(Meetings, {
+          ...meeting,
+          reminded: [...new Set([...(meeting.reminded ?? []), ...reminded])],
+        });
+        const params = { id: meeting.id, at: when(unit, meeting), place: placeOf(meeting) };
+        await tellGroup(unit, meeting.villageId, message([t(`remind.${due}`, params)]), { bulk: true });
+      }
+    });
+  }
 }
 
 export async function scheduledMeetings(unit: Unit, villageId: string): Promise<Meeting[]> {

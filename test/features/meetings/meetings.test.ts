@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { inUnit, localGroupChat } from "../../../src/app/deps.js";
 import { parseMeetingTime } from "../../../src/domain/meeting.js";
 import { recordDecisionIn } from "../../../src/features/decisions/use-cases.js";
-import { Meetings } from "../../../src/features/meetings/index.js";
+import { Meetings, remindMeetings } from "../../../src/features/meetings/index.js";
 import { proposeTopicIn } from "../../../src/features/topics/index.js";
 import { createHarness, type Harness, seedVillage } from "../../app/harness.js";
 import type { SeededVillage } from "../../support/village.js";
@@ -136,6 +136,32 @@ describe("decisions taken at a meeting", () => {
     await press(people.secretary.id, "mgc:DF-M1");
 
     expect(h.last(people.secretary.id)?.text).toContain("形成的决议：DF-D1");
+  });
+});
+
+describe("meeting reminders", () => {
+  it("reminds the group the day before and the hour before, once each", async () => {
+    await schedule();
+    const reminders = () =>
+      h.messages(group).filter((m) => m.entry.message.lines[0]?.key.startsWith("meetings.remind.") === true);
+    const run = async (hours: number) => {
+      h.advanceHours(hours);
+      await remindMeetings(h.deps);
+      await remindMeetings(h.deps);
+      await h.drain();
+    };
+
+    await run(4 * 24 + 9);
+    const beforeTheDay = reminders().length;
+    await run(1);
+    await run(22);
+    await run(1);
+
+    expect(beforeTheDay).toBe(0);
+    expect(reminders().map((m) => m.text)).toEqual([
+      "📅 明天开会：会议DF-M1，2026-11-28 19:30，地点：村委会二楼会议室。",
+      "📅 一小时后开会：会议DF-M1，2026-11-28 19:30，地点：村委会二楼会议室。",
+    ]);
   });
 });
 
