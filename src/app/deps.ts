@@ -4,7 +4,7 @@ import type { ChannelName, Language, Member, Village } from "../domain/model.js"
 import type { Deadlines } from "../domain/request.js";
 import type { OutgoingMessage } from "./messages.js";
 import type { Clock, DeliveryTarget, EnqueueOptions, Store, Transaction } from "./ports.js";
-import { Bindings, Villages } from "./tables.js";
+import { Bindings, Members, Villages } from "./tables.js";
 
 export interface Deps {
   store: Store;
@@ -80,6 +80,11 @@ export async function tellGroup(
     const target = { channel: "local" as const, chatId: localGroupChat(villageId), language, villageId };
     unit.tx.enqueue(target, message, options);
   }
+}
+
+/** A member's name as people read it, or a dash for one no longer on record. */
+export async function memberName(unit: Unit, memberId: string): Promise<string> {
+  return (await unit.tx.get(Members, memberId))?.name ?? "—";
 }
 
 /** The village of a stored member or request; its absence is a bug, not a refusal. */

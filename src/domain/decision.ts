@@ -71,14 +71,17 @@ export function reviewDate(deadline: Date): Date {
 
 export type DecisionRefusal = "decision_done" | "percent_invalid";
 
+export function isPercent(value: number): boolean {
+  return Number.isInteger(value) && value >= 0 && value <= 100;
+}
+
 /** A progress update; 100% marks the implementation done, which opens the effect poll. */
 export function addProgress(
   decision: Decision,
   entry: DecisionProgress,
 ): Result<{ decision: Decision; done: boolean }, DecisionRefusal> {
   if (decision.state !== "implementing") return refuse("decision_done");
-  if (!Number.isInteger(entry.percent) || entry.percent < 0 || entry.percent > 100)
-    return refuse("percent_invalid");
+  if (!isPercent(entry.percent)) return refuse("percent_invalid");
   const done = entry.percent === 100;
   const updated: Decision = { ...decision, progress: [...decision.progress, entry], updatedAt: entry.at };
   return ok({ decision: done ? { ...updated, doneAt: entry.at } : updated, done });

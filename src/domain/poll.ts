@@ -90,8 +90,7 @@ export type PollRefusal =
   | "no_such_option"
   | "anonymity_fixed"
   | "results_hidden_until_close"
-  | "already_that_setting"
-  | "not_closing_time";
+  | "already_that_setting";
 
 /** Members who have not voted are reminded once, this long before the close. */
 export const REMIND_BEFORE_CLOSE_MS = 24 * 3_600_000;

@@ -71,6 +71,9 @@ export interface MonthTally {
   month: Month;
   requests: RequestFigures;
   deliberation: DeliberationFigures;
+  /** Ratings given in the month, and those of them that count as satisfied under the formula. */
+  rated: number;
+  satisfied: number;
   /** In whole percent; undefined when there is nothing to divide by. */
   responseRate: number | undefined;
   resolutionRate: number | undefined;
@@ -169,6 +172,8 @@ export function tallyMonth(
     month,
     requests: figures,
     deliberation,
+    rated,
+    satisfied,
     responseRate: percent(figures.respondedOnTime, figures.received),
     resolutionRate: percent(figures.resolvedOfDue, figures.due),
     satisfactionRate: percent(satisfied, rated),

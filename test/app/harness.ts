@@ -1,8 +1,12 @@
 import type { App } from "../../src/app/create-app.js";
+import { inUnit } from "../../src/app/deps.js";
 import type { InboundInput } from "../../src/app/inbound.js";
 import type { OutgoingMessage } from "../../src/app/messages.js";
 import type { OutboxEntry, Schedule } from "../../src/app/ports.js";
 import type { WorkingCalendar } from "../../src/domain/calendar.js";
+import type { Member } from "../../src/domain/model.js";
+import { addMemberIn } from "../../src/features/roster/index.js";
+import { proposeTopicIn } from "../../src/features/topics/index.js";
 import { createMemoryStore } from "../../src/store/memory.js";
 import type { StagedStore } from "../../src/store/staged.js";
 import { createTestApp } from "../support/app.js";
@@ -138,4 +142,26 @@ export async function fileRequest(h: Harness, villagerId: string, text = "三组
   const id = receipt?.entry.message.lines[0]?.params?.id;
   if (typeof id !== "string") throw new Error("no receipt");
   return id;
+}
+
+/** Adds villagers to the secretary's village, each in a household of their own. */
+export async function addVillagers(h: Harness, secretary: Member, count: number): Promise<Member[]> {
+  const added: Member[] = [];
+  for (let i = 0; i < count; i++) {
+    const member = await inUnit(h.deps, (unit) => addMemberIn(unit, secretary, `村民${i}，村民，二组${i}号`));
+    if (!member.ok) throw new Error(member.reason);
+    added.push(member.value);
+  }
+  await h.drain();
+  return added;
+}
+
+/** A topic the member proposed (through the use case, not the form); gives its number. */
+export async function proposedTopic(h: Harness, proposer: Member, title = "修村口那段路"): Promise<string> {
+  const made = await inUnit(h.deps, (unit) =>
+    proposeTopicIn(unit, proposer, { title, text: "路坏了", attachments: [], requestIds: [] }),
+  );
+  if (!made.ok) throw new Error(made.reason);
+  await h.drain();
+  return made.value.id;
 }

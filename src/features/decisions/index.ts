@@ -204,9 +204,9 @@ export const decisionsFeature: Feature = {
       turn.answer(await decisionCardIn(turn.unit, turn.actor, decisionId), why),
     ),
     on(decisionProgress, async (turn, { decisionId, percent }) => {
-      const allowed = await checkProgressIn(turn.unit, turn.actor, decisionId);
+      const allowed = await checkProgressIn(turn.unit, turn.actor, decisionId, percent);
       if (!allowed.ok) return turn.refuse(why(allowed));
-      return turn.ask(progressStep, { decisionId, percent: Math.min(percent, 100) });
+      return turn.ask(progressStep, { decisionId, percent });
     }),
   ],
   steps: [decisionDraftStep, progressStep],

@@ -1,4 +1,4 @@
-import { type Deps, inUnit, tell, tellGroup, type Unit } from "../../app/deps.js";
+import { type Deps, inUnit, memberName, tell, tellGroup, type Unit } from "../../app/deps.js";
 import { backToMenu } from "../../app/kernel.js";
 import { type Button, message, type Text } from "../../app/messages.js";
 import { Members, Villages } from "../../app/tables.js";
@@ -52,10 +52,6 @@ export function checkOutcome(typed: string): Result<string, DecisionsRefusal> {
 
 function day(unit: Unit, instant: string): string {
   return localDate(new Date(instant), unit.deps.calendar.timeZone);
-}
-
-async function nameOf(unit: Unit, memberId: string): Promise<string> {
-  return (await unit.tx.get(Members, memberId))?.name ?? "—";
 }
 
 /** Who may carry a decision out: the village's grid workers and secretaries. */
@@ -145,11 +141,13 @@ export async function checkProgressIn(
   unit: Unit,
   actor: Member,
   decisionId: string,
+  percent: number,
 ): Promise<DecisionResult> {
   const found = await decisionOf(unit, actor, decisionId);
   if (!found.ok) return found;
   if (!canReport(actor, found.value)) return refuse("not_allowed");
   if (found.value.state !== "implementing") return refuse("decision_done");
+  if (!rules.isPercent(percent)) return refuse("percent_invalid");
   return found;
 }
 
@@ -162,7 +160,7 @@ export async function reportProgressIn(
   note: string,
   attachments: Attachment[],
 ): Promise<DecisionResult> {
-  const found = await checkProgressIn(unit, actor, decisionId);
+  const found = await checkProgressIn(unit, actor, decisionId, percent);
   if (!found.ok) return found;
   if (note.trim() === "") return refuse("note_required");
   const added = rules.addProgress(found.value, {
@@ -220,7 +218,10 @@ export async function decisionCardIn(unit: Unit, actor: Member, decisionId: stri
   const zone = unit.deps.calendar.timeZone;
   const lines: Text[] = [
     t("card.title", { id: decision.id, outcome: decision.outcome }),
-    t("card.owner", { owner: await nameOf(unit, decision.ownerId), deadline: day(unit, decision.deadline) }),
+    t("card.owner", {
+      owner: await memberName(unit, decision.ownerId),
+      deadline: day(unit, decision.deadline),
+    }),
   ];
   if (decision.topicId !== undefined) lines.push(t("card.topic", { id: decision.topicId }));
   lines.push(t("card.state", { state: t(`state.${decision.state}`), percent: progressPercent(decision) }));

@@ -105,7 +105,6 @@ export const text = defineText(
     "refusal.anonymity_fixed": "不记名投票不能改成记名，这是为了保护投票人。",
     "refusal.results_hidden_until_close": "这个投票定好了截止后才公布结果，不能提前公开。",
     "refusal.already_that_setting": "已经是这个设置了。",
-    "refusal.not_closing_time": "还没到截止时间。",
     "refusal.not_allowed": "只有书记可以这样做。",
     "refusal.not_eligible": "你不在这个村的名册上，不能投这个票。",
     "refusal.no_draft": "这个投票表单已经结束了。请重新点“投票”。",
@@ -114,7 +113,6 @@ export const text = defineText(
     "refusal.options_count": "选项要有2到{max}个，每行一个。请再输入一次。",
     "refusal.option_too_long": "有的选项太长了，每个最多{max}个字。",
     "refusal.no_such_member": "找不到这个村民。",
-    "refusal.no_such_topic": "找不到这个议题。",
   },
   {
     "menu.polls": "🗳 Polls",
@@ -222,7 +220,6 @@ export const text = defineText(
     "refusal.results_hidden_until_close":
       "This poll shows its results only after closing; they cannot be shown earlier.",
     "refusal.already_that_setting": "It already has that setting.",
-    "refusal.not_closing_time": "It is not closing time yet.",
     "refusal.not_allowed": "Only the secretary can do this.",
     "refusal.not_eligible": "You are not on this village's roster, so you cannot vote in this poll.",
     "refusal.no_draft": "This poll form has ended. Please press “Polls” again.",
@@ -231,6 +228,5 @@ export const text = defineText(
     "refusal.options_count": "Type 2 to {max} options, one per line. Please try again.",
     "refusal.option_too_long": "Some options are too long: at most {max} characters each.",
     "refusal.no_such_member": "That villager was not found.",
-    "refusal.no_such_topic": "That topic was not found.",
   },
 );

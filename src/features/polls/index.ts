@@ -4,7 +4,6 @@ import { backToMenu, cancelRow } from "../../app/kernel.js";
 import { type Button, message, type Text } from "../../app/messages.js";
 import { formatLocal } from "../../domain/calendar.js";
 import { canConvene } from "../../domain/permissions.js";
-import { isOpenPoll } from "../../domain/poll.js";
 import { ok, refuse } from "../../domain/result.js";
 import { openTopics } from "../topics/index.js";
 import {
@@ -199,9 +198,7 @@ export const pollsFeature: Feature = {
       private: async (turn) => turn.answer(await myVotesIn(turn.unit, turn.actor), why),
       group: async (turn) => {
         if (turn.group === undefined) return turn.refuse(t("refusal.no_such_poll"), []);
-        const polls = (await openPolls(turn.unit, turn.group.id)).filter((poll) =>
-          isOpenPoll(poll, turn.unit.now),
-        );
+        const polls = await openPolls(turn.unit, turn.group.id);
         const lines: Text[] = [t(polls.length === 0 ? "list.none" : "list.title", { count: polls.length })];
         for (const poll of polls.slice(0, 20))
           lines.push(t("card.title", { id: poll.id, question: poll.question }));

@@ -1,4 +1,4 @@
-import { type Deps, inUnit, privateTarget, tell, tellGroup, type Unit } from "../../app/deps.js";
+import { type Deps, inUnit, memberName, privateTarget, tell, tellGroup, type Unit } from "../../app/deps.js";
 import { backToMenu } from "../../app/kernel.js";
 import { type Button, message, type OutgoingMessage, type Text } from "../../app/messages.js";
 import { Members, Villages } from "../../app/tables.js";
@@ -455,7 +455,7 @@ async function countLines(unit: Unit, poll: Poll): Promise<Text[]> {
   for (const [index] of poll.options.entries()) {
     const names: string[] = [];
     for (const vote of votes.filter((v) => v.choices.includes(index)))
-      names.push((await unit.tx.get(Members, vote.memberId))?.name ?? "—");
+      names.push(await memberName(unit, vote.memberId));
     if (names.length > 0)
       lines.push(t("card.voters", { option: optionText(poll, index), names: names.join("、") }));
   }
@@ -583,12 +583,9 @@ export async function remindNonVoters(deps: Deps): Promise<void> {
 }
 
 /** Open polls of the village this member has not voted in yet (待我投票). */
-export async function pollsAwaiting(unit: Unit, actor: Member): Promise<Poll[]> {
-  const open = (await unit.tx.find(Polls, "open", actor.villageId)).filter((poll) =>
-    isOpenPoll(poll, unit.now),
-  );
+export async function pollsAwaiting(unit: Unit, actor: Member, open?: readonly Poll[]): Promise<Poll[]> {
   const waiting: Poll[] = [];
-  for (const poll of open) {
+  for (const poll of open ?? (await openPolls(unit, actor.villageId))) {
     const mine = await unit.tx.get(Votes, voteId(poll.id, actor.id));
     if (mine === undefined || mine.choices.length === 0) waiting.push(poll);
   }

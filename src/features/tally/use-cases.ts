@@ -66,10 +66,6 @@ export function tallyMessage(
   const kinds = KINDS.filter((kind) => (requests.byKind[kind] ?? 0) > 0).map((kind) =>
     t(`kind.${kind}`, { count: requests.byKind[kind] ?? 0 }),
   );
-  const rated =
-    requests.ratings.satisfied + requests.ratings.mostly_satisfied + requests.ratings.not_satisfied;
-  const satisfied =
-    requests.ratings.satisfied + (formula === "satisfied_or_mostly" ? requests.ratings.mostly_satisfied : 0);
   const [year, month] = tally.month.split("-");
   const lines: Text[] = [
     t("title", { village: village.name, year: Number(year), month: Number(month) }),
@@ -91,8 +87,8 @@ export function tallyMessage(
     }),
     t("satisfaction", {
       rate: rate(tally.satisfactionRate),
-      part: satisfied,
-      whole: rated,
+      part: tally.satisfied,
+      whole: tally.rated,
       unrated: requests.unrated,
       change: change(tally.satisfactionRate, before.satisfactionRate),
     }),

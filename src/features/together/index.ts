@@ -27,7 +27,7 @@ export async function overview(
   const topics = await openTopics(unit, village.id);
   const polls = await openPolls(unit, village.id);
   const awaiting = new Set(
-    viewer === undefined ? [] : (await pollsAwaiting(unit, viewer)).map((poll) => poll.id),
+    viewer === undefined ? [] : (await pollsAwaiting(unit, viewer, polls)).map((poll) => poll.id),
   );
   const decisions = await activeDecisions(unit, village.id);
   const lines: Text[] = [t("title", { village: village.name })];

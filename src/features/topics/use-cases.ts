@@ -1,4 +1,4 @@
-import { type Deps, inUnit, tell, tellGroup, type Unit } from "../../app/deps.js";
+import { type Deps, inUnit, memberName, tell, tellGroup, type Unit } from "../../app/deps.js";
 import { backToMenu } from "../../app/kernel.js";
 import { type Button, message, type OutgoingMessage, type Text } from "../../app/messages.js";
 import { Members, roleKey, Villages } from "../../app/tables.js";
@@ -58,10 +58,6 @@ async function householdsOf(unit: Unit, villageId: string): Promise<number> {
   return new Set(members.filter((member) => member.active).map(householdOf)).size;
 }
 
-async function nameOf(unit: Unit, memberId: string): Promise<string> {
-  return (await unit.tx.get(Members, memberId))?.name ?? "—";
-}
-
 function localDay(unit: Unit, instant: Date): string {
   return localDate(instant, unit.deps.calendar.timeZone);
 }
@@ -82,7 +78,7 @@ async function groupMessage(unit: Unit, topic: Topic): Promise<OutgoingMessage> 
     t("group.new", {
       id: topic.id,
       title: topic.title,
-      name: await nameOf(unit, topic.proposerId),
+      name: await memberName(unit, topic.proposerId),
       text: excerpt,
     }),
     countLine(unit, topic),
@@ -203,7 +199,7 @@ export async function topicCardIn(unit: Unit, actor: Member, topicId: string): P
   const lines: Text[] = [
     t("card.title", { id: topic.id, title: topic.title }),
     t("card.by", {
-      name: await nameOf(unit, topic.proposerId),
+      name: await memberName(unit, topic.proposerId),
       at: formatLocal(new Date(topic.createdAt), unit.deps.calendar.timeZone),
     }),
     t("card.text", { text: topic.text }),

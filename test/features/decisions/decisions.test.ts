@@ -4,8 +4,8 @@ import type { Decision } from "../../../src/domain/decision.js";
 import { Decisions, reviewDecisions } from "../../../src/features/decisions/index.js";
 import { recordDecisionIn } from "../../../src/features/decisions/use-cases.js";
 import { closeDuePolls, Polls } from "../../../src/features/polls/index.js";
-import { proposeTopicIn, Topics } from "../../../src/features/topics/index.js";
-import { createHarness, type Harness, seedVillage } from "../../app/harness.js";
+import { Topics } from "../../../src/features/topics/index.js";
+import { createHarness, type Harness, proposedTopic, seedVillage } from "../../app/harness.js";
 import type { SeededVillage } from "../../support/village.js";
 
 let h: Harness;
@@ -28,20 +28,6 @@ const press = (userId: string, data: string, options: { group?: string } = {}) =
 const say = (userId: string, text: string) => h.send(userId, { type: "text", text });
 const keysIn = (chatId: string) => h.messages(chatId).map((m) => m.entry.message.lines[0]?.key);
 
-async function topic(): Promise<string> {
-  const made = await inUnit(h.deps, (unit) =>
-    proposeTopicIn(unit, people.villager, {
-      title: "修村口那段路",
-      text: "路坏了",
-      attachments: [],
-      requestIds: [],
-    }),
-  );
-  if (!made.ok) throw new Error(made.reason);
-  await h.drain();
-  return made.value.id;
-}
-
 async function decided(days = 30): Promise<Decision> {
   const recorded = await inUnit(h.deps, (unit) =>
     recordDecisionIn(unit, people.secretary, {
@@ -57,7 +43,7 @@ async function decided(days = 30): Promise<Decision> {
 
 describe("recording a decision (决议)", () => {
   it("walks the secretary through topic, words, owner and deadline, and tells the group and the owner", async () => {
-    const topicId = await topic();
+    const topicId = await proposedTopic(h, people.villager);
     await press(people.secretary.id, "dn");
     await press(people.secretary.id, `dt:${topicId}`);
     await say(people.secretary.id, "用村集体资金修村口的路，年底前完工");
@@ -120,6 +106,15 @@ describe("implementation and progress (成果共享)", () => {
     const outcome = await press(people.otherWorker.id, `dp:${decision.id}:50`);
 
     expect(outcome.notice?.key).toBe("decisions.refusal.not_allowed");
+    expect((await stored(decision.id)).progress).toEqual([]);
+  });
+
+  it("refuses progress over 100%, from a button no menu offers", async () => {
+    const decision = await decided();
+
+    const outcome = await press(people.worker.id, `dp:${decision.id}:150`);
+
+    expect(outcome.notice?.key).toBe("decisions.refusal.percent_invalid");
     expect((await stored(decision.id)).progress).toEqual([]);
   });
 

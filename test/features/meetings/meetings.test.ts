@@ -3,8 +3,8 @@ import { inUnit, localGroupChat } from "../../../src/app/deps.js";
 import { parseMeetingTime } from "../../../src/domain/meeting.js";
 import { recordDecisionIn } from "../../../src/features/decisions/use-cases.js";
 import { Meetings, remindMeetings } from "../../../src/features/meetings/index.js";
-import { proposeTopicIn } from "../../../src/features/topics/index.js";
-import { createHarness, type Harness, seedVillage } from "../../app/harness.js";
+import { scheduleMeetingIn } from "../../../src/features/meetings/use-cases.js";
+import { createHarness, type Harness, proposedTopic, seedVillage } from "../../app/harness.js";
 import type { SeededVillage } from "../../support/village.js";
 
 let h: Harness;
@@ -22,22 +22,8 @@ const press = (userId: string, data: string) => h.send(userId, { type: "button",
 const say = (userId: string, text: string) => h.send(userId, { type: "text", text });
 const meeting = (id: string) => h.store.transaction((tx) => tx.get(Meetings, id));
 
-async function topic(): Promise<string> {
-  const made = await inUnit(h.deps, (unit) =>
-    proposeTopicIn(unit, people.villager, {
-      title: "修村口那段路",
-      text: "路坏了",
-      attachments: [],
-      requestIds: [],
-    }),
-  );
-  if (!made.ok) throw new Error(made.reason);
-  await h.drain();
-  return made.value.id;
-}
-
 async function schedule(time = "11月28日 19:30"): Promise<void> {
-  const topicId = await topic();
+  const topicId = await proposedTopic(h, people.villager);
   await press(people.secretary.id, "mgn");
   await say(people.secretary.id, time);
   await say(people.secretary.id, "村委会二楼会议室");
@@ -77,8 +63,12 @@ describe("scheduling a meeting (会议)", () => {
 
   it("refuses a villager who tries to schedule a meeting", async () => {
     const outcome = await press(people.villager.id, "mgn");
+    const direct = await inUnit(h.deps, (unit) =>
+      scheduleMeetingIn(unit, people.villager, { at: new Date("2026-11-28T11:30:00Z"), topicIds: [] }),
+    );
 
     expect(outcome.notice?.key).toBe("meetings.refusal.not_allowed");
+    expect(direct).toMatchObject({ ok: false, reason: "not_allowed" });
   });
 });
 
@@ -100,6 +90,19 @@ describe("recording a meeting", () => {
     expect(h.messages(group).at(-1)?.text).toBe(
       "📝 会议DF-M1纪要（2026-11-28 19:30，35人参加）：\n大家同意修路，资金从村集体出。",
     );
+  });
+
+  it("refuses to record a meeting twice", async () => {
+    await schedule();
+    h.advanceHours(6 * 24);
+    await press(people.secretary.id, "mgr:DF-M1");
+    await say(people.secretary.id, "大家同意修路。");
+    await say(people.secretary.id, "35");
+
+    const outcome = await press(people.secretary.id, "mgr:DF-M1");
+
+    expect(outcome.notice?.key).toBe("meetings.refusal.already_recorded");
+    expect((await meeting("DF-M1"))?.attendees).toBe(35);
   });
 
   it("refuses to record a meeting before it was held", async () => {

@@ -12,7 +12,7 @@ import {
 import { changePollIn, openPollIn } from "../../../src/features/polls/use-cases.js";
 import { addMemberIn } from "../../../src/features/roster/index.js";
 import { proposeTopicIn } from "../../../src/features/topics/index.js";
-import { createHarness, type Harness, seedVillage } from "../../app/harness.js";
+import { addVillagers, createHarness, type Harness, seedVillage } from "../../app/harness.js";
 import { type SeededVillage, seedVillage as seedSharedVillage } from "../../support/village.js";
 
 let h: Harness;
@@ -33,20 +33,6 @@ const stored = async (id: string): Promise<Poll> => {
 const press = (userId: string, data: string, options: { group?: string } = {}) =>
   h.send(userId, { type: "button", data }, options);
 const say = (userId: string, text: string) => h.send(userId, { type: "text", text });
-
-/** Adds villagers, each in a household of their own. */
-async function addVillagers(count: number): Promise<Member[]> {
-  const added: Member[] = [];
-  for (let i = 0; i < count; i++) {
-    const member = await inUnit(h.deps, (unit) =>
-      addMemberIn(unit, people.secretary, `村民${i}，村民，二组${i}号`),
-    );
-    if (!member.ok) throw new Error(member.reason);
-    added.push(member.value);
-  }
-  await h.drain();
-  return added;
-}
 
 async function open(settings: Partial<NewPoll> = {}): Promise<Poll> {
   const opened = await inUnit(h.deps, (unit) =>
@@ -133,8 +119,20 @@ describe("opening a poll", () => {
 
   it("refuses a villager who tries to open a poll", async () => {
     const outcome = await press(people.villager.id, "pn");
+    const direct = await inUnit(h.deps, (unit) =>
+      openPollIn(unit, people.villager, {
+        question: "要不要装路灯？",
+        kind: "yes_no",
+        options: [],
+        anonymous: true,
+        results: "live",
+        perHousehold: false,
+        days: 3,
+      }),
+    );
 
     expect(outcome.notice?.key).toBe("polls.refusal.not_allowed");
+    expect(direct).toMatchObject({ ok: false, reason: "not_allowed" });
   });
 });
 
@@ -256,7 +254,7 @@ describe("voting", () => {
 
 describe("the live count under steady voting", () => {
   it("is edited every 5 seconds while votes keep coming, never held back for good", async () => {
-    const villagers = await addVillagers(30);
+    const villagers = await addVillagers(h, people.secretary, 30);
     const poll = await open();
     const sentAt: number[] = [];
 
@@ -323,6 +321,14 @@ describe("settings that cannot be undone", () => {
 
     expect(outcome.notice?.key).toBe("polls.refusal.results_hidden_until_close");
     expect((await stored(poll.id)).results).toBe("after_close");
+  });
+
+  it("refuses making anonymous a poll that already is", async () => {
+    const poll = await open({ anonymous: true });
+
+    const outcome = await press(people.secretary.id, `pch:${poll.id}:a`);
+
+    expect(outcome.notice?.key).toBe("polls.refusal.already_that_setting");
   });
 
   it("lets the secretary make a named poll anonymous", async () => {

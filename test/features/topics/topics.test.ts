@@ -1,11 +1,10 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import { inUnit, localGroupChat } from "../../../src/app/deps.js";
+import { localGroupChat } from "../../../src/app/deps.js";
 import type { Member } from "../../../src/domain/model.js";
 import { Requests } from "../../../src/features/requests/index.js";
-import { addMemberIn } from "../../../src/features/roster/index.js";
 import { Topics } from "../../../src/features/topics/index.js";
 import { archiveTopics } from "../../../src/features/topics/use-cases.js";
-import { createHarness, fileRequest, type Harness, seedVillage } from "../../app/harness.js";
+import { addVillagers, createHarness, fileRequest, type Harness, seedVillage } from "../../app/harness.js";
 import { type SeededVillage, seedVillage as seedSharedVillage } from "../../support/village.js";
 
 let h: Harness;
@@ -22,20 +21,6 @@ const stored = (id: string) => h.store.transaction((tx) => tx.get(Topics, id));
 const press = (userId: string, data: string, options: { group?: string } = {}) =>
   h.send(userId, { type: "button", data }, options);
 const say = (userId: string, text: string) => h.send(userId, { type: "text", text });
-
-/** Adds villagers, each in a household of their own. */
-async function addVillagers(count: number): Promise<Member[]> {
-  const added: Member[] = [];
-  for (let i = 0; i < count; i++) {
-    const member = await inUnit(h.deps, (unit) =>
-      addMemberIn(unit, people.secretary, `村民${i}，村民，二组${i}号`),
-    );
-    if (!member.ok) throw new Error(member.reason);
-    added.push(member.value);
-  }
-  await h.drain();
-  return added;
-}
 
 /** The villager proposes a topic through the form and gets its number back. */
 async function propose(memberId = people.villager.id, title = "修村口那段路"): Promise<string> {
@@ -82,7 +67,7 @@ describe("proposing a topic (提议题)", () => {
 
   it("sets the threshold to 5 households, or 10% of a small village's households", async () => {
     const small = await propose();
-    await addVillagers(60);
+    await addVillagers(h, people.secretary, 60);
 
     const big = await propose(people.neighbour.id, "建一个文化广场");
 
@@ -92,7 +77,7 @@ describe("proposing a topic (提议题)", () => {
 
 describe("supporting a topic (附议)", () => {
   it("counts households, not members: two people of one household are one support", async () => {
-    const villagers = await addVillagers(60);
+    const villagers = await addVillagers(h, people.secretary, 60);
     const id = await propose();
 
     for (const villager of villagers.slice(0, 3)) await press(villager.id, `ts:${id}`, { group });
@@ -122,7 +107,7 @@ describe("supporting a topic (附议)", () => {
     ["the proposer", "villager", "topics.refusal.own_topic"],
     ["someone who supported already", "neighbour", "topics.refusal.already_supported"],
   ] as const)("refuses %s", async (_who, member, reason) => {
-    await addVillagers(60);
+    await addVillagers(h, people.secretary, 60);
     const id = await propose();
     await press(people.neighbour.id, `ts:${id}`, { group });
 
@@ -143,7 +128,7 @@ describe("supporting a topic (附议)", () => {
   });
 
   it("changes nothing twice when the same press is delivered twice", async () => {
-    await addVillagers(60);
+    await addVillagers(h, people.secretary, 60);
     const id = await propose();
 
     await h.send(people.neighbour.id, { type: "button", data: `ts:${id}` }, { group, eventId: "same" });
@@ -158,7 +143,7 @@ describe("supporting a topic (附议)", () => {
   });
 
   it("puts the topic on the agenda at the threshold and tells the group and the secretary", async () => {
-    const villagers = await addVillagers(60);
+    const villagers = await addVillagers(h, people.secretary, 60);
     const id = await propose();
 
     for (const villager of villagers.slice(0, 5)) await press(villager.id, `ts:${id}`, { group });
@@ -176,7 +161,7 @@ describe("supporting a topic (附议)", () => {
   });
 
   it("does not count supports given after the 30 days", async () => {
-    const villagers = await addVillagers(60);
+    const villagers = await addVillagers(h, people.secretary, 60);
     const id = await propose();
     for (const villager of villagers.slice(0, 4)) await press(villager.id, `ts:${id}`, { group });
 
@@ -188,7 +173,7 @@ describe("supporting a topic (附议)", () => {
   });
 
   it("edits the group's copy of the count at most every 5 seconds, with the newest count", async () => {
-    const villagers = await addVillagers(60);
+    const villagers = await addVillagers(h, people.secretary, 60);
     const id = await propose();
     const inGroup = (eventId: string, villager: Member | undefined) =>
       h.app.handle({
@@ -231,6 +216,27 @@ describe("the secretary and the agenda", () => {
     expect((await stored(id))?.keptOpenBy).toBeUndefined();
   });
 
+  it.each([
+    ["put on the agenda twice", "ta", "topics.refusal.already_on_agenda"],
+    ["kept open twice", "tk", "topics.refusal.already_kept_open"],
+  ])("refuses a topic %s", async (_what, code, reason) => {
+    const id = await propose();
+    await press(people.secretary.id, `${code}:${id}`);
+
+    const outcome = await press(people.secretary.id, `${code}:${id}`);
+
+    expect(outcome.notice?.key).toBe(reason);
+  });
+
+  it("refuses a request number it cannot find, and asks again", async () => {
+    await press(people.secretary.id, "tr");
+
+    const outcome = await say(people.secretary.id, "DF-2026-9999");
+
+    expect(outcome.notice?.key).toBe("topics.refusal.no_such_request");
+    expect(await h.store.transaction((tx) => tx.all(Topics))).toEqual([]);
+  });
+
   it("turns a request into a topic, linked both ways", async () => {
     const requestId = await fileRequest(h, people.villager.id, "村口路灯坏了三盏，晚上很黑");
     await press(people.secretary.id, "tr");
@@ -246,7 +252,7 @@ describe("the secretary and the agenda", () => {
 
 describe("archiving unsupported topics", () => {
   it("warns the proposer once at day 80 and archives the topic at day 90", async () => {
-    await addVillagers(60);
+    await addVillagers(h, people.secretary, 60);
     const id = await propose();
 
     h.advanceHours(80 * 24);
@@ -270,7 +276,7 @@ describe("archiving unsupported topics", () => {
   });
 
   it("does not archive a topic the secretary keeps open", async () => {
-    await addVillagers(60);
+    await addVillagers(h, people.secretary, 60);
     const id = await propose();
     await press(people.secretary.id, `tk:${id}`);
 
@@ -281,7 +287,7 @@ describe("archiving unsupported topics", () => {
   });
 
   it("refuses a support once the topic is archived", async () => {
-    await addVillagers(60);
+    await addVillagers(h, people.secretary, 60);
     const id = await propose();
     h.advanceHours(90 * 24);
     await archiveTopics(h.deps);
