@@ -1,10 +1,11 @@
 import type { WorkingCalendar } from "../domain/calendar.js";
 import type { DeadlinePolicy } from "../domain/deadlines.js";
 import type { ChannelName, Language, Member, Village } from "../domain/model.js";
+import { nextRefresh, REFRESH_EVERY_MS } from "../domain/refresh.js";
 import type { Deadlines } from "../domain/request.js";
 import type { OutgoingMessage } from "./messages.js";
 import type { Clock, DeliveryTarget, EnqueueOptions, Store, Transaction } from "./ports.js";
-import { Bindings, Members, Villages } from "./tables.js";
+import { Bindings, Members, roleKey, Villages } from "./tables.js";
 
 export interface Deps {
   store: Store;
@@ -80,6 +81,29 @@ export async function tellGroup(
     const target = { channel: "local" as const, chatId: localGroupChat(villageId), language, villageId };
     unit.tx.enqueue(target, message, options);
   }
+}
+
+/**
+ * Posts, or brings up to date, a group message that changes with every press (a poll's count, a topic's
+ * supports): an edit under `key` at most every few seconds, however fast the presses come. `scheduledAt` is
+ * what the last call gave; keep what this one gives for the next.
+ */
+export async function showLiveInGroup(
+  unit: Unit,
+  villageId: string,
+  key: string,
+  message: OutgoingMessage,
+  scheduledAt: string | undefined,
+  atOnce = false,
+): Promise<string> {
+  const at = atOnce ? unit.now : nextRefresh(scheduledAt, unit.now, REFRESH_EVERY_MS);
+  await tellGroup(unit, villageId, message, { key, notBefore: at });
+  return at.toISOString();
+}
+
+/** The village's active secretaries. */
+export function secretariesOf(unit: Unit, villageId: string): Promise<Member[]> {
+  return unit.tx.find(Members, "role", roleKey(villageId, "secretary"));
 }
 
 /** A member's name as people read it, or a dash for one no longer on record. */

@@ -1,9 +1,9 @@
 import type { Unit } from "../../app/deps.js";
-import { privateTarget } from "../../app/deps.js";
+import { privateTarget, secretariesOf } from "../../app/deps.js";
 import type { Feature } from "../../app/feature.js";
 import { message } from "../../app/messages.js";
 import type { OutboxEntry } from "../../app/ports.js";
-import { Members, roleKey, Villages } from "../../app/tables.js";
+import { Members, Villages } from "../../app/tables.js";
 import { defineText } from "../../app/text.js";
 
 const text = defineText(
@@ -49,7 +49,7 @@ async function reportUndelivered(unit: Unit, entry: OutboxEntry, reason: string)
   if (villageId === undefined) return;
   const village = await unit.tx.get(Villages, villageId);
   if (village === undefined) return;
-  const secretaries = await unit.tx.find(Members, "role", roleKey(villageId, "secretary"));
+  const secretaries = await secretariesOf(unit, villageId);
   const key = `${NOTICE_KEY}${target.channel}:${target.chatId}`;
   const count = await unit.tx.nextNumber(key);
   const group = target.villageId !== undefined;

@@ -1,4 +1,13 @@
-import { type Deps, inUnit, memberName, privateTarget, tell, tellGroup, type Unit } from "../../app/deps.js";
+import {
+  type Deps,
+  inUnit,
+  memberName,
+  privateTarget,
+  showLiveInGroup,
+  tell,
+  tellGroup,
+  type Unit,
+} from "../../app/deps.js";
 import { backToMenu } from "../../app/kernel.js";
 import { type Button, message, type OutgoingMessage, type Text } from "../../app/messages.js";
 import { Members, Villages } from "../../app/tables.js";
@@ -20,7 +29,6 @@ import {
   type VoteOrigin,
   voteId,
 } from "../../domain/poll.js";
-import { nextRefresh, REFRESH_EVERY_MS } from "../../domain/refresh.js";
 import { ok, type Result, refuse } from "../../domain/result.js";
 import { householdOf } from "../../domain/topic.js";
 import { castVote, changePoll, closePollEarly, pollCard, proxyStart, proxyVote } from "./codecs.js";
@@ -144,9 +152,16 @@ function groupMessage(unit: Unit, poll: Poll): OutgoingMessage {
 
 /** Posts the poll to the group or brings the group's copy up to date, at most every few seconds. */
 async function showInGroup(unit: Unit, poll: Poll, atOnce = false): Promise<Poll> {
-  const at = atOnce ? unit.now : nextRefresh(poll.refreshAt, unit.now, REFRESH_EVERY_MS);
-  await tellGroup(unit, poll.villageId, groupMessage(unit, poll), { key: `poll:${poll.id}`, notBefore: at });
-  return { ...poll, refreshAt: at.toISOString() };
+  const message = groupMessage(unit, poll);
+  const refreshAt = await showLiveInGroup(
+    unit,
+    poll.villageId,
+    `poll:${poll.id}`,
+    message,
+    poll.refreshAt,
+    atOnce,
+  );
+  return { ...poll, refreshAt };
 }
 
 /** Who may vote, counted now: the village's active members, or their households. */

@@ -1,4 +1,4 @@
-import { type Deps, deadlinesOf, inUnit, tell, type Unit, villageOf } from "../../app/deps.js";
+import { type Deps, deadlinesOf, inUnit, secretariesOf, tell, type Unit, villageOf } from "../../app/deps.js";
 import { type Button, message, type OutgoingMessage, type Text } from "../../app/messages.js";
 import { Members, roleKey, Villages } from "../../app/tables.js";
 import { t as kernel } from "../../app/text.js";
@@ -109,10 +109,6 @@ async function tellEach(
 
 function parties(request: ServiceRequest): string[] {
   return [request.requesterId, request.filedById];
-}
-
-async function secretariesOf(unit: Unit, villageId: string): Promise<Member[]> {
-  return unit.tx.find(Members, "role", roleKey(villageId, "secretary"));
 }
 
 export interface SubmitRequestInput {

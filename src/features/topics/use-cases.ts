@@ -1,11 +1,19 @@
-import { type Deps, inUnit, memberName, tell, tellGroup, type Unit } from "../../app/deps.js";
+import {
+  type Deps,
+  inUnit,
+  memberName,
+  secretariesOf,
+  showLiveInGroup,
+  tell,
+  tellGroup,
+  type Unit,
+} from "../../app/deps.js";
 import { backToMenu } from "../../app/kernel.js";
 import { type Button, message, type OutgoingMessage, type Text } from "../../app/messages.js";
-import { Members, roleKey, Villages } from "../../app/tables.js";
+import { Members, Villages } from "../../app/tables.js";
 import { formatLocal, localDate } from "../../domain/calendar.js";
 import type { Attachment, Member, Village } from "../../domain/model.js";
 import { canConvene, canTakePart } from "../../domain/permissions.js";
-import { nextRefresh, REFRESH_EVERY_MS } from "../../domain/refresh.js";
 import { ok, type Result, refuse } from "../../domain/result.js";
 import * as rules from "../../domain/topic.js";
 import {
@@ -93,16 +101,15 @@ async function groupMessage(unit: Unit, topic: Topic): Promise<OutgoingMessage> 
 
 /** Posts the topic to the group, or brings the group's copy up to date, at most every few seconds. */
 async function showInGroup(unit: Unit, topic: Topic): Promise<Topic> {
-  const at = nextRefresh(topic.refreshAt, unit.now, REFRESH_EVERY_MS);
-  await tellGroup(unit, topic.villageId, await groupMessage(unit, topic), {
-    key: `topic:${topic.id}`,
-    notBefore: at,
-  });
-  return { ...topic, refreshAt: at.toISOString() };
-}
-
-async function secretariesOf(unit: Unit, villageId: string): Promise<Member[]> {
-  return unit.tx.find(Members, "role", roleKey(villageId, "secretary"));
+  const message = await groupMessage(unit, topic);
+  const refreshAt = await showLiveInGroup(
+    unit,
+    topic.villageId,
+    `topic:${topic.id}`,
+    message,
+    topic.refreshAt,
+  );
+  return { ...topic, refreshAt };
 }
 
 /** 提议题: stores the topic, posts it to the village group with its support button, tells the proposer. */
