@@ -49,8 +49,15 @@ export function createChatLog(dir: string, logger: Logger, keep = KEPT_MESSAGES)
   const opened = new Map<string, Promise<Chat>>();
   const queues = new Map<string, Promise<unknown>>();
 
+  let folder: Promise<unknown> | undefined;
+
   async function open(chatId: string): Promise<Chat> {
-    await mkdir(dir, { recursive: true });
+    // The folder is made once, not once per chat opened.
+    folder ??= mkdir(dir, { recursive: true }).catch((error: unknown) => {
+      folder = undefined;
+      throw error;
+    });
+    await folder;
     const path = join(dir, chatFileName(chatId));
     const text = await readIfThere(path);
     if (text !== undefined) return replay(path, text);
