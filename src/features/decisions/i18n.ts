@@ -9,7 +9,6 @@ export const text = defineText(
     "desk.new": "➕ 记录决议",
     "desk.line": "{id} {outcome}（{percent}%，{state}）",
     "new.pick_topic": "这个决议是哪个议题的？",
-    "new.no_topic": "不关联议题",
     "ask.outcome": "请输入决议的内容，比如“用村集体资金修村口的路，年底前完工”（不超过{max}个字）。",
     "ask.owner": "谁负责落实？",
     "owner.option": "👤 {name}",
@@ -54,7 +53,6 @@ export const text = defineText(
     "desk.new": "➕ Record a decision",
     "desk.line": "{id} {outcome} ({percent}%, {state})",
     "new.pick_topic": "Which topic is this decision about?",
-    "new.no_topic": "No topic",
     "ask.outcome":
       "Type the decision, e.g. “Repair the entrance road with village funds by the end of the year” (at most {max} characters).",
     "ask.owner": "Who carries it out?",

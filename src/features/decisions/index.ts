@@ -20,7 +20,7 @@ import {
 import type { Attachment } from "../../domain/model.js";
 import { canConvene } from "../../domain/permissions.js";
 import { refuse } from "../../domain/result.js";
-import { openTopics } from "../topics/index.js";
+import { askTopic } from "../topics/index.js";
 import {
   decisionCard,
   decisionDeadline,
@@ -164,15 +164,7 @@ export const decisionsFeature: Feature = {
     on(decisionDesk, desk),
     on(newDecision, async (turn) => {
       if (!canConvene(turn.actor, turn.village.id)) return turn.refuse(why(refuse("not_allowed")));
-      const topics = await openTopics(turn.unit, turn.village.id);
-      const rows: Button[][] = topics
-        .slice(0, 10)
-        .map((topic) => [
-          decisionTopic.button(t("card.topic", { id: `${topic.id} ${topic.title}` }), { topicId: topic.id }),
-        ]);
-      rows.push([decisionTopic.button(t("new.no_topic"), { topicId: "none" })], cancelRow());
-      turn.say(message([t("new.pick_topic")], rows));
-      return turn.done();
+      return askTopic(turn, decisionTopic, t("new.pick_topic"));
     }),
     on(decisionTopic, async (turn, { topicId }) => {
       if (!canConvene(turn.actor, turn.village.id)) return turn.refuse(why(refuse("not_allowed")));

@@ -27,7 +27,6 @@ export const text = defineText(
     "setting.no_quorum": "不设参加人数要求",
     "setting.days": "{days}天后截止",
     "new.pick_topic": "这次投票商量哪个议题？",
-    "new.no_topic": "不关联议题",
     "new.pick_kind": "选择投票方式：",
     "ask.question": "请输入投票的问题，比如“同意用村集体资金修村口的路吗？”（不超过{max}个字）。",
     "ask.options": "请输入选项，每行一个，2到{max}个（每个不超过{length}个字）。",
@@ -139,7 +138,6 @@ export const text = defineText(
     "setting.no_quorum": "no quorum",
     "setting.days": "closes in {days} day(s)",
     "new.pick_topic": "Which topic is this poll about?",
-    "new.no_topic": "No topic",
     "new.pick_kind": "Choose how people vote:",
     "ask.question":
       "Type the poll's question, e.g. “Do you agree to repair the road with village funds?” (at most {max} characters).",

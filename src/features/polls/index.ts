@@ -5,7 +5,7 @@ import { type Button, message, type Text } from "../../app/messages.js";
 import { formatLocal } from "../../domain/calendar.js";
 import { canConvene } from "../../domain/permissions.js";
 import { ok, refuse } from "../../domain/result.js";
-import { openTopics } from "../topics/index.js";
+import { askTopic } from "../topics/index.js";
 import {
   castVote,
   changePoll,
@@ -71,15 +71,7 @@ async function desk(turn: MemberTurn) {
 
 async function pickTopic(turn: MemberTurn) {
   if (!canConvene(turn.actor, turn.village.id)) return turn.refuse(why(refuse("not_allowed")));
-  const topics = await openTopics(turn.unit, turn.village.id);
-  const rows: Button[][] = topics
-    .slice(0, 10)
-    .map((topic) => [
-      pollTopic.button(t("card.topic", { id: `${topic.id} ${topic.title}` }), { topicId: topic.id }),
-    ]);
-  rows.push([pollTopic.button(t("new.no_topic"), { topicId: "none" })], cancelRow());
-  turn.say(message([t("new.pick_topic")], rows));
-  return turn.done();
+  return askTopic(turn, pollTopic, t("new.pick_topic"));
 }
 
 const ProxyTarget = z.object({ pollId: z.string() });

@@ -1,6 +1,8 @@
 import { z } from "zod";
-import { type Feature, type MemberTurn, on } from "../../app/feature.js";
-import { defineTextStep } from "../../app/kernel.js";
+import type { ActionCodec } from "../../app/actions.js";
+import { type Feature, type MemberTurn, type Outcome, on } from "../../app/feature.js";
+import { cancelRow, defineTextStep } from "../../app/kernel.js";
+import { type Button, message, type Text } from "../../app/messages.js";
 import { canConvene } from "../../domain/permissions.js";
 import { refuse } from "../../domain/result.js";
 import {
@@ -19,6 +21,7 @@ import { Topics } from "./tables.js";
 import {
   archiveTopics,
   keepOpenIn,
+  openTopics,
   proposeTopicIn,
   putOnAgendaIn,
   supportTopicIn,
@@ -29,6 +32,26 @@ import {
 
 export { viewTopic } from "./codecs.js";
 export { Topics } from "./tables.js";
+/**
+ * Asks which open topic a poll or a decision is about: a button per topic (agenda first, at most ten), one for
+ * no topic (`topicId` "none"), and cancel. `choose` is the asking feature's button.
+ */
+export async function askTopic(
+  turn: MemberTurn,
+  choose: ActionCodec<{ topicId: string }>,
+  question: Text,
+): Promise<Outcome> {
+  const topics = await openTopics(turn.unit, turn.village.id);
+  const rows: Button[][] = topics
+    .slice(0, 10)
+    .map((topic) => [
+      choose.button(t("pick.topic", { id: topic.id, title: topic.title }), { topicId: topic.id }),
+    ]);
+  rows.push([choose.button(t("pick.none"), { topicId: "none" })], cancelRow());
+  turn.say(message([question], rows));
+  return turn.done();
+}
+
 export { markDecidedIn, openTopics, proposeTopicIn, supportTopicIn } from "./use-cases.js";
 
 const { t, why } = text;
