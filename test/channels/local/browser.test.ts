@@ -1,21 +1,21 @@
-import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { inUnit } from "../../../src/app/deps.js";
 import { Requests, submitRequestIn } from "../../../src/features/requests/index.js";
-import { CHROMIUM_ARGS } from "./chromium.js";
+import {
+  browserTitle,
+  CHROMIUM,
+  CHROMIUM_ARGS,
+  haveChromium,
+  pressLast,
+  say,
+  sees,
+  WAIT,
+} from "./chromium.js";
 import { type Running, type Seeded, seedVillage, startLocalChat } from "./fixture.js";
 
-const CHROMIUM = "/usr/bin/chromium";
-const haveChromium = existsSync(CHROMIUM);
-const title = haveChromium
-  ? "local web chat in a real browser"
-  : `local web chat in a real browser — SKIPPED: ${CHROMIUM} is missing (install it with: apt-get install -y chromium)`;
-
-const WAIT = { timeout: 10_000 };
-
-describe.skipIf(!haveChromium)(title, () => {
+describe.skipIf(!haveChromium)(browserTitle("local web chat in a real browser"), () => {
   let app: Running;
   let seeded: Seeded;
   let browser: Browser;
@@ -33,20 +33,6 @@ describe.skipIf(!haveChromium)(title, () => {
 
   const privatePane = (page: Page) => page.locator("#pane-private");
   const groupPane = (page: Page) => page.locator("#pane-group");
-
-  async function sees(page: Page, pane: "private" | "group", text: string): Promise<void> {
-    await page.locator(`#pane-${pane}`).getByText(text).last().waitFor(WAIT);
-  }
-
-  async function pressLast(page: Page, pane: "private" | "group", label: string): Promise<void> {
-    await page.locator(`#pane-${pane}`).getByRole("button", { name: label, exact: true }).last().click(WAIT);
-  }
-
-  async function say(page: Page, text: string): Promise<void> {
-    const box = privatePane(page).getByRole("textbox");
-    await box.fill(text);
-    await box.press("Enter");
-  }
 
   it("takes a request from a villager through the secretary and the grid worker to a rating, live in three browser windows", async () => {
     // One window each, as three people on three phones; tabs in one window would sit in the background.
