@@ -49,7 +49,6 @@ export {
   openPolls,
   pollsAwaiting,
   remindNonVoters,
-  resultMessage,
 } from "./use-cases.js";
 
 const { t, why } = text;

@@ -504,7 +504,7 @@ async function closeAndPublish(unit: Unit, poll: Poll, by: string | undefined): 
   return ok(shown);
 }
 
-export function resultMessage(poll: Poll): OutgoingMessage {
+function resultMessage(poll: Poll): OutgoingMessage {
   const outcome = rules.outcomeOf(poll);
   const lines: Text[] = [t("result.title", { id: poll.id, question: poll.question })];
   if (poll.closedBy !== undefined) lines.push(t("result.early"));

@@ -52,7 +52,7 @@ export async function askTopic(
   return turn.done();
 }
 
-export { markDecidedIn, openTopics, proposeTopicIn, supportTopicIn } from "./use-cases.js";
+export { markDecidedIn, openTopics, proposeTopicIn } from "./use-cases.js";
 
 const { t, why } = text;
 
