@@ -5,7 +5,7 @@ import { nextRefresh, REFRESH_EVERY_MS } from "../domain/refresh.js";
 import type { Deadlines } from "../domain/request.js";
 import type { OutgoingMessage } from "./messages.js";
 import type { Clock, DeliveryTarget, EnqueueOptions, Store, Transaction } from "./ports.js";
-import { Bindings, Members, roleKey, Villages } from "./tables.js";
+import { Bindings, Members, roleKey, TownBindings, Towns, Villages } from "./tables.js";
 
 export interface Deps {
   store: Store;
@@ -81,6 +81,35 @@ export async function tellGroup(
     const target = { channel: "local" as const, chatId: localGroupChat(villageId), language, villageId };
     unit.tx.enqueue(target, message, options);
   }
+}
+
+/**
+ * Posts to the town's supervision chats; with none bound, to each of its supervisors in private. False when
+ * the town has neither, so nobody was told.
+ */
+export async function tellTown(
+  unit: Unit,
+  townId: string,
+  message: OutgoingMessage,
+  options?: EnqueueOptions,
+): Promise<boolean> {
+  const chats = (await unit.tx.find(TownBindings, "town", townId)).filter((binding) =>
+    unit.deps.channels.includes(binding.channel),
+  );
+  for (const binding of chats) {
+    const target = { channel: binding.channel, chatId: binding.chatId, language: unit.deps.defaultLanguage };
+    unit.tx.enqueue(target, message, options);
+  }
+  if (chats.length > 0) return true;
+  let told = false;
+  for (const supervisor of (await unit.tx.get(Towns, townId))?.supervisors ?? []) {
+    const member = await unit.tx.get(Members, supervisor.id);
+    const target = member?.active === true ? privateTarget(unit.deps, member) : undefined;
+    if (target === undefined) continue;
+    unit.tx.enqueue(target, message, options);
+    told = true;
+  }
+  return told;
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import { GroupBinding, Household, Member, Town, Village } from "../domain/model.js";
+import { GroupBinding, Household, Member, Town, TownBinding, Village } from "../domain/model.js";
 import { Conversation } from "./conversation.js";
 
 /**
@@ -70,6 +70,7 @@ export const Villages = defineTable({
   name: "villages",
   schema: Village,
   key: (village) => village.id,
+  indexes: { town: (village) => village.townId },
   file: () => DIRECTORY,
   ids: { counter: "village", prefix: "v" },
 });
@@ -79,6 +80,14 @@ export const Bindings = defineTable({
   schema: GroupBinding,
   key: (binding) => bindingKey(binding.channel, binding.chatId),
   indexes: { village: (binding) => binding.villageId },
+  file: () => DIRECTORY,
+});
+
+export const TownBindings = defineTable({
+  name: "town_bindings",
+  schema: TownBinding,
+  key: (binding) => bindingKey(binding.channel, binding.chatId),
+  indexes: { town: (binding) => binding.townId },
   file: () => DIRECTORY,
 });
 
@@ -131,6 +140,7 @@ export const KERNEL_TABLES: readonly AnyTable[] = [
   Towns,
   Villages,
   Bindings,
+  TownBindings,
   Members,
   Households,
   Conversations,

@@ -15,6 +15,15 @@ export const DEFAULT_DEADLINE_POLICY: DeadlinePolicy = {
   urgentResolveHours: 24,
 };
 
+/** Working days a request may stay red before the town's supervision chat is told. */
+export const TOWN_ESCALATION_WORKING_DAYS = 5;
+
+/** When a deadline missed and still open goes to the town: the end of the 5th working day after its day. */
+export function townEscalationAt(deadline: Date, calendar: WorkingCalendar): Date {
+  // A deadline at midnight ends the day before: count from that day.
+  return addWorkingDays(new Date(deadline.getTime() - 1), TOWN_ESCALATION_WORKING_DAYS, calendar);
+}
+
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
 

@@ -27,10 +27,16 @@ export const Category = z.object({
 });
 export type Category = z.infer<typeof Category>;
 
+/** Whether 基本满意 counts as satisfied: most localities count it, some report 满意 only. */
+export const SatisfactionFormula = z.enum(["satisfied_or_mostly", "satisfied_only"]);
+export type SatisfactionFormula = z.infer<typeof SatisfactionFormula>;
+
 export const Town = z.object({
   id: z.string(),
   name: z.string().min(1).max(60),
+  /** Members (of the town's villages) who supervise the town: they get its escalations and roll-up. */
   supervisors: z.array(z.object({ id: z.string(), name: z.string() })),
+  satisfactionFormula: SatisfactionFormula.optional(),
 });
 export type Town = z.infer<typeof Town>;
 
@@ -70,6 +76,16 @@ export const Household = z.object({
   name: z.string().min(1).max(60),
 });
 export type Household = z.infer<typeof Household>;
+
+/** A town's own group chat (its supervision chat) on some channel. */
+export const TownBinding = z.object({
+  channel: ChannelName,
+  chatId: z.string().min(1).max(64),
+  townId: z.string(),
+  boundAt: z.string(),
+  boundBy: z.string(),
+});
+export type TownBinding = z.infer<typeof TownBinding>;
 
 /** A group chat on some channel, bound to one village. */
 export const GroupBinding = z.object({

@@ -1,4 +1,4 @@
-import type { Member, ServiceRequest, Village } from "./model.js";
+import type { Member, ServiceRequest, Town, Village } from "./model.js";
 
 /** Every rule about who may do what, in one place: use cases enforce them, menus and cards follow them. */
 
@@ -107,4 +107,18 @@ export function canConvene(member: Member, villageId: string): boolean {
 /** Members of the village take part: propose, support, vote. */
 export function canTakePart(member: Member, villageId: string): boolean {
   return inVillage(member, villageId);
+}
+
+/** A town's supervisor, named by a secretary or another supervisor of the town. */
+export function isTownSupervisor(member: Member, town: Town): boolean {
+  return member.active && town.supervisors.some((supervisor) => supervisor.id === member.id);
+}
+
+/**
+ * Who runs a town's side: its supervisors, and the secretaries of its villages (a town starts with none but
+ * them). They bind the town's chat, name supervisors and choose how satisfaction is counted.
+ */
+export function canManageTown(member: Member, memberVillage: Village, town: Town): boolean {
+  if (isTownSupervisor(member, town)) return true;
+  return isSecretary(member) && member.villageId === memberVillage.id && memberVillage.townId === town.id;
 }

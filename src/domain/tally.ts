@@ -1,7 +1,8 @@
 import { addDays, startOfLocalDay } from "./calendar.js";
+import { lightFor, type TrafficLight } from "./deadlines.js";
 import type { Decision } from "./decision.js";
 import type { Meeting } from "./meeting.js";
-import type { Rating, RequestKind, ServiceRequest } from "./model.js";
+import type { Rating, RequestKind, SatisfactionFormula, ServiceRequest } from "./model.js";
 import type { Poll } from "./poll.js";
 import type { Topic } from "./topic.js";
 
@@ -31,9 +32,6 @@ export function previousMonth(month: Month): Month {
   return addDays(`${month}-01`, -1).slice(0, 7);
 }
 
-/** Whether 基本满意 counts as satisfied: most localities count it, some report 满意 only. */
-export type SatisfactionFormula = "satisfied_or_mostly" | "satisfied_only";
-
 /** A rating left unanswered this long after 办结 counts as unrated, never as satisfied. */
 export const UNRATED_AFTER_MS = 3 * 86_400_000;
 
@@ -54,6 +52,10 @@ export interface RequestFigures {
   unrated: number;
   /** Resolve deadlines passed in the month with the request still open: each a red light. */
   redLights: number;
+  /** Of those received, where they stand now: still open, resolved (rated or not), declined or merged. */
+  byState: { open: number; resolved: number; closed: number };
+  /** Requests open at the month's end (or now, for the month under way) by their light then. */
+  lights: Record<TrafficLight, number>;
 }
 
 export interface DeliberationFigures {
@@ -119,8 +121,11 @@ export function tallyMonth(
     ratings: { satisfied: 0, mostly_satisfied: 0, not_satisfied: 0 },
     unrated: 0,
     redLights: 0,
+    byState: { open: 0, resolved: 0, closed: 0 },
+    lights: { green: 0, yellow: 0, red: 0 },
   };
   for (const request of records.requests) {
+    const counted = request.state !== "declined" && request.state !== "merged";
     if (within(request.createdAt, start, end)) {
       figures.received++;
       figures.byKind[request.kind] = (figures.byKind[request.kind] ?? 0) + 1;
@@ -128,9 +133,17 @@ export function tallyMonth(
       const answered = request.respondedAt;
       if (answered !== undefined && Date.parse(answered) <= Date.parse(request.respondBy))
         figures.respondedOnTime++;
+      if (!counted) figures.byState.closed++;
+      else if (request.resolvedAt === undefined) figures.byState.open++;
+      else figures.byState.resolved++;
     }
-    const counted = request.state !== "declined" && request.state !== "merged";
     const resolved = request.resolvedAt === undefined ? undefined : Date.parse(request.resolvedAt);
+    if (
+      counted &&
+      Date.parse(request.createdAt) < passed.getTime() &&
+      (resolved === undefined || resolved >= passed.getTime())
+    )
+      figures.lights[lightFor(new Date(request.windowStart), new Date(request.resolveBy), passed)]++;
     if (counted && within(request.resolveBy, start, passed)) {
       figures.due++;
       if (resolved !== undefined && resolved < end.getTime()) figures.resolvedOfDue++;

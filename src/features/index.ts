@@ -11,6 +11,7 @@ import { setupFeature } from "./setup/index.js";
 import { tallyFeature } from "./tally/index.js";
 import { togetherFeature } from "./together/index.js";
 import { topicsFeature } from "./topics/index.js";
+import { townsFeature } from "./towns/index.js";
 
 /** Every feature of the bot: a new one is a folder and a line here. */
 export const FEATURES: readonly Feature[] = [
@@ -26,4 +27,5 @@ export const FEATURES: readonly Feature[] = [
   decisionsFeature,
   togetherFeature,
   tallyFeature,
+  townsFeature,
 ];

@@ -2,6 +2,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import type { App } from "../../app/create-app.js";
+import { type ChartRenderer, createChartRenderer } from "../../charts/render.js";
 import type { ChannelSender, Logger } from "../../outbox/dispatcher.js";
 import { createHub } from "./hub.js";
 import { createChatLog } from "./log.js";
@@ -16,6 +17,8 @@ export interface LocalChatOptions {
   /** Asks the outbox dispatcher to send what is due now, so replies show at once. */
   kick: () => void;
   logger: Logger;
+  /** Draws messages' charts; by default on this machine, with the font the project ships. */
+  chart?: ChartRenderer;
 }
 
 export interface LocalChat {
@@ -35,7 +38,10 @@ export function createLocalChat(options: LocalChatOptions): LocalChat {
   let started = false;
 
   return {
-    sender: createLocalSender(log, hub, app.translate),
+    sender: createLocalSender(log, hub, app.translate, {
+      draw: options.chart ?? createChartRenderer(app.translate),
+      dir: join(dataDir, "uploads"),
+    }),
     start() {
       return new Promise<string>((resolve, reject) => {
         const failed = (error: NodeJS.ErrnoException) => {

@@ -1,12 +1,49 @@
+import { createHash } from "node:crypto";
+import { mkdir, stat, writeFile } from "node:fs/promises";
+import { join } from "node:path";
 import type { OutboxEntry } from "../../app/ports.js";
+import type { ChartRenderer } from "../../charts/render.js";
 import { type ChannelSender, DeliveryError } from "../../outbox/dispatcher.js";
 import { renderMessage, type Translate } from "../render.js";
 import type { Hub } from "./hub.js";
 import type { ChatLog } from "./log.js";
 import { type LocalMessage, type StoredButton, UploadName } from "./schema.js";
 
+/** Where a message's chart is drawn for the page: a PNG among the uploads, named after the entry. */
+export interface LocalCharts {
+  draw: ChartRenderer;
+  /** The uploads folder the page serves pictures from. */
+  dir: string;
+}
+
+/** The upload name of an entry's chart: the same for every try, so a redelivery draws it once. */
+export function chartFileName(entryId: string): string {
+  const hex = createHash("sha256").update(`chart:${entryId}`).digest("hex");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}.png`;
+}
+
+async function drawChart(entry: OutboxEntry, charts: LocalCharts): Promise<string[]> {
+  const chart = entry.message.chart;
+  if (chart === undefined) return [];
+  const name = chartFileName(entry.id);
+  const path = join(charts.dir, name);
+  const drawn = await stat(path).then(
+    () => true,
+    () => false,
+  );
+  if (!drawn) {
+    await mkdir(charts.dir, { recursive: true });
+    await writeFile(path, await charts.draw(chart, entry.target.language));
+  }
+  return [name];
+}
+
 /** Turns an outbox entry into a line of a local chat: written to the chat's log, then pushed to open pages. */
-export function localMessageOf(entry: OutboxEntry, translate: Translate): Omit<LocalMessage, "n"> {
+export function localMessageOf(
+  entry: OutboxEntry,
+  translate: Translate,
+  drawn: readonly string[] = [],
+): Omit<LocalMessage, "n"> {
   const rendered = renderMessage(entry.message, entry.target.language, translate);
   const buttons: StoredButton[][] = rendered.buttons.map((row) =>
     row.map((button) =>
@@ -24,7 +61,7 @@ export function localMessageOf(entry: OutboxEntry, translate: Translate): Omit<L
     from: "bot",
     text: rendered.text,
     buttons,
-    photos: local.filter((a) => a.type === "photo").map((a) => a.fileRef),
+    photos: [...drawn, ...local.filter((a) => a.type === "photo").map((a) => a.fileRef)],
   };
   const voices = local.filter((a) => a.type === "voice").map((a) => a.fileRef);
   if (voices.length > 0) message.voices = voices;
@@ -33,13 +70,18 @@ export function localMessageOf(entry: OutboxEntry, translate: Translate): Omit<L
   return message;
 }
 
-export function createLocalSender(log: ChatLog, hub: Hub, translate: Translate): ChannelSender {
+export function createLocalSender(
+  log: ChatLog,
+  hub: Hub,
+  translate: Translate,
+  charts: LocalCharts,
+): ChannelSender {
   return {
     async send(entry) {
       if (entry.target.channel !== "local") {
         throw new DeliveryError(`not a local chat: ${entry.target.channel}`, "permanent");
       }
-      const message = localMessageOf(entry, translate);
+      const message = localMessageOf(entry, translate, await drawChart(entry, charts));
       if (entry.edits !== undefined) {
         const { id: _id, ...content } = message;
         const edited = await log.edit(entry.target.chatId, entry.edits, content);

@@ -5,6 +5,7 @@ import { sequentialize } from "@grammyjs/runner";
 import { Bot, type Context, type Transformer, webhookCallback } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
 import type { App } from "../../app/create-app.js";
+import { type ChartRenderer, createChartRenderer } from "../../charts/render.js";
 import type { ChannelSender, Logger } from "../../outbox/dispatcher.js";
 import { commandMenus, syncCommandMenus } from "./commands.js";
 import { createUpdateHandler } from "./handler.js";
@@ -24,6 +25,8 @@ export interface TelegramChannelOptions {
   botInfo?: UserFromGetMe;
   /** Installed on the bot's API before anything else (tests record and answer calls with it). */
   transformer?: Transformer;
+  /** Draws messages' charts; by default on this machine, with the font the project ships. */
+  chart?: ChartRenderer;
 }
 
 export interface TelegramChannel {
@@ -81,6 +84,7 @@ export function createTelegramChannel(options: TelegramChannelOptions): Telegram
     api: bot.api,
     deps,
     translate: app.translate,
+    chart: options.chart ?? createChartRenderer(app.translate),
     logger,
     botUsername: () => bot.botInfo.username,
   });

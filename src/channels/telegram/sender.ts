@@ -1,8 +1,9 @@
-import { type Api, GrammyError, HttpError } from "grammy";
+import { type Api, GrammyError, HttpError, InputFile } from "grammy";
 import type { InlineKeyboardButton, InlineKeyboardMarkup, MessageEntity } from "grammy/types";
 import type { Deps } from "../../app/deps.js";
 import type { OutboxEntry } from "../../app/ports.js";
 import { Members, Villages } from "../../app/tables.js";
+import type { ChartRenderer } from "../../charts/render.js";
 import { telegramSays } from "../../i18n/telegram.js";
 import {
   type ChannelSender,
@@ -20,6 +21,7 @@ export interface TelegramSenderOptions {
   api: Api;
   deps: Deps;
   translate: Translate;
+  chart: ChartRenderer;
   logger: Logger;
   /** The bot's @username, known once the bot is initialised. */
   botUsername: () => string;
@@ -41,7 +43,7 @@ const UNREACHABLE = /bot can't initiate conversation|bot was blocked by the user
 
 /** Turns one outbox entry into Telegram calls, and Telegram's errors into the outbox's terms. */
 export function createTelegramSender(options: TelegramSenderOptions): ChannelSender {
-  const { api, deps, translate, logger, botUsername } = options;
+  const { api, deps, translate, chart, logger, botUsername } = options;
   /** When each unreachable member was last nudged in their group. */
   const nudged = new Map<string, number>();
 
@@ -69,6 +71,11 @@ export function createTelegramSender(options: TelegramSenderOptions): ChannelSen
     const { message, target } = entry;
     const rendered = renderMessage(message, target.language, translate);
     const parts: Part[] = [];
+    const drawing = message.chart;
+    if (drawing !== undefined)
+      parts.push(async (chatId) =>
+        api.sendPhoto(chatId, new InputFile(await chart(drawing, target.language), "chart.png")),
+      );
     for (const attachment of message.attachments ?? []) {
       if (attachment.channel !== "telegram") continue;
       if (attachment.type === "photo") parts.push((chatId) => api.sendPhoto(chatId, attachment.fileRef));
@@ -137,7 +144,12 @@ export function createTelegramSender(options: TelegramSenderOptions): ChannelSen
   /** Edits the message sent earlier under the entry's key; false when it cannot be edited (then it is sent anew). */
   async function edit(entry: OutboxEntry, chatId: string, messageId: number): Promise<boolean> {
     const { message, target } = entry;
-    if ((message.attachments ?? []).length > 0 || message.location !== undefined) return false;
+    if (
+      (message.attachments ?? []).length > 0 ||
+      message.location !== undefined ||
+      message.chart !== undefined
+    )
+      return false;
     const rendered = renderMessage(message, target.language, translate);
     const [text, ...more] = splitText(rendered.text);
     if (text === undefined || more.length > 0) return false;

@@ -90,6 +90,8 @@ export const text = defineText(
     "notify.rated": "诉求{id}已评价：{rating}。谢谢！",
     "notify.merged": "诉求{id}与{target}是同一件事，已合并，请关注{target}的进展。",
     "notify.red": "🔴 诉求{id}（{category}）已超期，负责人：{owner}。请督促办理。",
+    "notify.town":
+      "🚨 {village}的诉求{id}（{category}）超期满5个工作日还没办结。期限：{deadline}；负责人：{owner}。请督办。",
     "notify.red_owner": "🔴 您负责的诉求{id}（{category}）已超期，请尽快办结，或请书记协调。",
     "notify.yellow": "🟡 诉求{id}（{category}）快到期了（{deadline}），还没人接单。请派单。",
     "notify.yellow_owner": "🟡 您负责的诉求{id}（{category}）快到期了（{deadline}），请抓紧办理。",
@@ -130,7 +132,6 @@ export const text = defineText(
     stats:
       "{village}当前在办诉求{open}件：🟢{green}件，🟡{yellow}件（快到期），🔴{red}件（已超期）；办结待评价{waiting}件。",
     "command.my": "我的诉求",
-    "command.stats": "本村诉求红黄绿灯",
     "notice.already_yours": "这件诉求已经由您负责了。",
     "refusal.not_open": "这件诉求已经结束了，不能再操作。可以点“我的诉求”或“待办工单”看别的。",
     "refusal.already_accepted": "这件诉求已经有人接单了。需要换人请书记点“转办”。",
@@ -243,6 +244,8 @@ export const text = defineText(
     "notify.merged":
       "Request {id} is the same as {target} and was merged into it. Follow {target} from now on.",
     "notify.red": "🔴 Request {id} ({category}) is overdue; owner: {owner}. Please follow it up.",
+    "notify.town":
+      "🚨 Request {id} of {village} ({category}) is still open 5 working days after its deadline ({deadline}); owner: {owner}. Please follow it up.",
     "notify.red_owner":
       "🔴 Request {id} ({category}), which you own, is overdue. Please resolve it soon, or ask the secretary.",
     "notify.yellow":
@@ -292,7 +295,6 @@ export const text = defineText(
     stats:
       "{village} has {open} open request(s): 🟢 {green}, 🟡 {yellow} due soon, 🔴 {red} overdue; {waiting} resolved and waiting for a rating.",
     "command.my": "My requests",
-    "command.stats": "Open requests and lights of this village",
     "notice.already_yours": "You already handle this request.",
     "refusal.not_open":
       "This request is closed and cannot be changed. See “My requests” or the work list for others.",

@@ -127,15 +127,9 @@ export const requestsFeature: Feature = {
     },
     {
       name: "stats",
-      description: t("command.stats"),
-      menus: ["group", "group_admins"],
+      menus: [],
       private: async (turn) => {
         turn.say(await villageStats(turn.unit, turn.village));
-        return turn.done();
-      },
-      group: async (turn) => {
-        if (turn.group === undefined) return turn.refuse(t("refusal.group_not_bound"), []);
-        turn.say(await villageStats(turn.unit, turn.group));
         return turn.done();
       },
     },

@@ -1,9 +1,18 @@
-import { type Deps, deadlinesOf, inUnit, secretariesOf, tell, type Unit, villageOf } from "../../app/deps.js";
+import {
+  type Deps,
+  deadlinesOf,
+  inUnit,
+  secretariesOf,
+  tell,
+  tellTown,
+  type Unit,
+  villageOf,
+} from "../../app/deps.js";
 import { type Button, message, type OutgoingMessage, type Text } from "../../app/messages.js";
 import { Members, roleKey, Villages } from "../../app/tables.js";
 import { t as kernel } from "../../app/text.js";
 import { calendarGaps, formatLocal, localDate, localParts } from "../../domain/calendar.js";
-import { lightSeverity, trafficLight } from "../../domain/deadlines.js";
+import { lightSeverity, townEscalationAt, trafficLight } from "../../domain/deadlines.js";
 import type {
   Attachment,
   ChannelName,
@@ -619,22 +628,42 @@ export async function alertRed(deps: Deps): Promise<void> {
           Date.parse(request.respondBy) < unit.now.getTime()
             ? request.respondBy
             : request.resolveBy;
-        const id = `${village.id}:${request.id}:red:${deadline}`;
-        if ((await unit.tx.get(RequestAlerts, id)) !== undefined) continue;
-        unit.tx.put(RequestAlerts, { id, villageId: village.id, at: unit.now.toISOString() });
         const owner = request.ownerId === undefined ? undefined : await unit.tx.get(Members, request.ownerId);
         const params = {
           id: request.id,
           category: categoryName(village, request.categoryId),
           owner: owner?.name ?? t("owner.nobody"),
         };
-        const lead = (member: Member) =>
-          t(member.id === owner?.id ? "notify.red_owner" : "notify.red", params);
-        const audience = [...secretaries.map((m) => m.id), ...(owner === undefined ? [] : [owner.id])];
-        await tellEach(unit, request, audience, lead, new Set(), village);
+        if (await firstAlert(unit, village.id, `${request.id}:red:${deadline}`)) {
+          const lead = (member: Member) =>
+            t(member.id === owner?.id ? "notify.red_owner" : "notify.red", params);
+          const audience = [...secretaries.map((m) => m.id), ...(owner === undefined ? [] : [owner.id])];
+          await tellEach(unit, request, audience, lead, new Set(), village);
+        }
+        const escalateAt = townEscalationAt(new Date(deadline), unit.deps.calendar);
+        if (
+          unit.now >= escalateAt &&
+          (await firstAlert(unit, village.id, `${request.id}:town:${deadline}`))
+        ) {
+          const zone = unit.deps.calendar.timeZone;
+          const notice = t("notify.town", {
+            ...params,
+            village: village.name,
+            deadline: formatLocal(new Date(deadline), zone),
+          });
+          await tellTown(unit, village.townId, message([notice]), { bulk: true });
+        }
       }
     });
   }
+}
+
+/** True the first time a notice is asked for under `id` (and records it), so a job sends each notice once. */
+async function firstAlert(unit: Unit, villageId: string, id: string): Promise<boolean> {
+  const key = `${villageId}:${id}`;
+  if ((await unit.tx.get(RequestAlerts, key)) !== undefined) return false;
+  unit.tx.put(RequestAlerts, { id: key, villageId, at: unit.now.toISOString() });
+  return true;
 }
 
 /**
@@ -651,9 +680,7 @@ export async function remindYellow(deps: Deps): Promise<void> {
           request.state === "submitted" && request.respondedAt === undefined
             ? request.respondBy
             : request.resolveBy;
-        const id = `${village.id}:${request.id}:yellow:${deadline}`;
-        if ((await unit.tx.get(RequestAlerts, id)) !== undefined) continue;
-        unit.tx.put(RequestAlerts, { id, villageId: village.id, at: unit.now.toISOString() });
+        if (!(await firstAlert(unit, village.id, `${request.id}:yellow:${deadline}`))) continue;
         const params = {
           id: request.id,
           category: categoryName(village, request.categoryId),

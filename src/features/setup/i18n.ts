@@ -15,7 +15,9 @@ export const text = defineText(
       "大家好，我是{village}的“商量”助手。\n有问题、有心愿，点下面的按钮私下告诉我，我会给您一个编号，全程跟踪到办好。",
     "group.help_unbound": "这个群还没绑定村。请书记先私聊我发 /setup 建村，再在群里发 /setup。",
     "group.released": "这个群已和{village}解除绑定。新的村书记可以在群里发 /setup 绑定。",
-    "command.setup": "把本群绑定到村（限群管理员）",
+    "town.welcome":
+      "本群已设为{town}的督办群。超期5个工作日还没办结的诉求会报到这里；每月1日上午9点发各村晾晒的汇总和排名。",
+    "command.setup": "把本群绑定到村（限群管理员）；发 /setup town 设为镇督办群",
     "command.release": "解除本群和村的绑定（限本村书记）",
     "refusal.already_member": "您已经在{village}的名册里了。点“提诉求”就可以用。",
     "refusal.place_name_invalid": "名字不能为空，最多{max}字，也不能带看不见的字符。请重新输入。",
@@ -27,6 +29,8 @@ export const text = defineText(
     "refusal.group_taken":
       "这个群已经绑定了{village}。要改绑，请先由{village}的书记在群里发 /release 解除绑定。",
     "refusal.group_not_bound": "这个群还没绑定村。请书记在群里发 /setup。",
+    "refusal.town_chat": "这个群是{town}的督办群。要改作村民群，请先在群里发 /release 解除。",
+    "refusal.not_town_manager": "只有{town}各村的书记或镇督办人能设置镇督办群。",
   },
   {
     done: "{village} is ready and you are its secretary. Request numbers start with {code}.\nNext: add me to the village group and send /setup there, so villagers find me.",
@@ -43,7 +47,10 @@ export const text = defineText(
       "This group is not linked to a village yet. A secretary should send me /setup in a private chat first, then /setup here.",
     "group.released":
       "This group is no longer linked to {village}. A secretary can link it again with /setup here.",
-    "command.setup": "Link this group to a village (group admins)",
+    "town.welcome":
+      "This group is now the supervision chat of {town}. Requests still overdue 5 working days after their deadline are reported here, and on the 1st of each month at 09:00 the villages' tallies, ranked.",
+    "command.setup":
+      "Link this group to a village (group admins); /setup town makes it the town's supervision chat",
     "command.release": "Unlink this group from its village (its secretary)",
     "refusal.already_member": "You are already on the roster of {village}. Tap “Send a request” to use me.",
     "refusal.place_name_invalid":
@@ -60,5 +67,9 @@ export const text = defineText(
       "This group is linked to {village}. To link it elsewhere, a secretary of {village} must first send /release here.",
     "refusal.group_not_bound":
       "This group is not linked to a village yet. The secretary should send /setup here.",
+    "refusal.town_chat":
+      "This group is the supervision chat of {town}. To make it a village group, first send /release here.",
+    "refusal.not_town_manager":
+      "Only a secretary of a village of {town}, or a town supervisor, can set up the town's supervision chat.",
   },
 );

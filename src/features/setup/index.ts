@@ -14,6 +14,7 @@ import { refuse } from "../../domain/result.js";
 import { text } from "./i18n.js";
 import {
   bindGroupIn,
+  bindTownGroupIn,
   CODE,
   groupWelcome,
   joinVillageIn,
@@ -88,10 +89,19 @@ const setupStep: StepSpec<z.infer<typeof SetupAnswers>> = defineOpenStep({
   },
 });
 
-/** A group admin's /setup (or the channel's bind): binds the group to the secretary's village. */
-async function bindGroup(turn: GroupTurn): Promise<Outcome> {
+/** What follows /setup to bind the town's supervision chat instead of a village's group. */
+const TOWN_WORDS = new Set(["town", "镇", "乡镇"]);
+
+/**
+ * A group admin's /setup (or the channel's bind): binds the group to the secretary's village, or with
+ * `/setup town` makes it the town's supervision chat.
+ */
+async function bindGroup(turn: GroupTurn, args = ""): Promise<Outcome> {
   if (turn.actor === undefined) return turn.refuse(why(refuse("setup_first")), []);
-  const bound = await bindGroupIn(turn.unit, turn.actor, turn.event.channel, turn.event.chat.chatId);
+  const { channel, chat } = turn.event;
+  const bound = TOWN_WORDS.has(args.trim().toLowerCase())
+    ? await bindTownGroupIn(turn.unit, turn.actor, channel, chat.chatId)
+    : await bindGroupIn(turn.unit, turn.actor, channel, chat.chatId);
   return bound.ok ? turn.done() : turn.refuse(why(bound), []);
 }
 
@@ -120,7 +130,7 @@ export const setupFeature: Feature = {
             }),
           ),
         ),
-      group: bindGroup,
+      group: (turn, args) => bindGroup(turn, args),
     },
     {
       name: "release",
@@ -152,5 +162,5 @@ export const setupFeature: Feature = {
     );
     return joined.ok ? turn.done() : turn.refuse(why(joined), []);
   },
-  onBindGroup: bindGroup,
+  onBindGroup: (turn) => bindGroup(turn),
 };

@@ -1,9 +1,9 @@
 import { tell, tellGroup, type Unit } from "../../app/deps.js";
 import { message, type OutgoingMessage, type Text } from "../../app/messages.js";
-import { Bindings, bindingKey, Members, Towns, Villages } from "../../app/tables.js";
+import { Bindings, bindingKey, Members, TownBindings, Towns, Villages } from "../../app/tables.js";
 import type { Category, ChannelName, Identity, Language, Member, Town, Village } from "../../domain/model.js";
 import { displayName, MAX_PERSON_NAME, MAX_PLACE_NAME, validName } from "../../domain/names.js";
-import { canBindGroup, canReleaseGroup } from "../../domain/permissions.js";
+import { canBindGroup, canManageTown, canReleaseGroup } from "../../domain/permissions.js";
 import { ok, type Result, refuse } from "../../domain/result.js";
 import { sendRequestButton } from "../intake/index.js";
 import { text } from "./i18n.js";
@@ -19,7 +19,9 @@ export type SetupRefusal =
   | "code_invalid"
   | "code_taken"
   | "group_taken"
-  | "group_not_bound";
+  | "group_not_bound"
+  | "town_chat"
+  | "not_town_manager";
 
 export const DEFAULT_CATEGORIES: Category[] = [
   { id: "roads", name: { "zh-CN": "道路交通", en: "Roads" }, deadlineClass: "complex", ownerIds: [] },
@@ -151,6 +153,8 @@ export async function bindGroupIn(
   channel: ChannelName,
   chatId: string,
 ): Promise<Result<Village, SetupRefusal>> {
+  const town = await unit.tx.get(TownBindings, bindingKey(channel, chatId));
+  if (town !== undefined) return refuse("town_chat", { town: await townName(unit, town.townId) });
   const existing = await unit.tx.get(Bindings, bindingKey(channel, chatId));
   if (!canBindGroup(actor, existing?.villageId)) {
     if (existing === undefined || existing.villageId === actor.villageId) return refuse("not_allowed");
@@ -170,13 +174,72 @@ export async function bindGroupIn(
   return ok(village);
 }
 
-/** The bound village's secretary releases its group, so another village may bind it. */
+async function townName(unit: Unit, townId: string): Promise<string> {
+  return (await unit.tx.get(Towns, townId))?.name ?? townId;
+}
+
+/**
+ * Binds a group chat as the town's supervision chat (`/setup town`): escalations and the monthly roll-up of
+ * the actor's town go there. A village's group stays the village's.
+ */
+export async function bindTownGroupIn(
+  unit: Unit,
+  actor: Member,
+  channel: ChannelName,
+  chatId: string,
+): Promise<Result<Town, SetupRefusal>> {
+  const village = await unit.tx.get(Villages, actor.villageId);
+  const town = village === undefined ? undefined : await unit.tx.get(Towns, village.townId);
+  if (village === undefined || town === undefined) return refuse("no_such_village");
+  if (!canManageTown(actor, village, town)) return refuse("not_town_manager", { town: town.name });
+  const key = bindingKey(channel, chatId);
+  const asVillage = await unit.tx.get(Bindings, key);
+  if (asVillage !== undefined) {
+    const other = await unit.tx.get(Villages, asVillage.villageId);
+    return refuse("group_taken", { village: other?.name ?? asVillage.villageId });
+  }
+  const asTown = await unit.tx.get(TownBindings, key);
+  if (asTown !== undefined && asTown.townId !== town.id)
+    return refuse("town_chat", { town: await townName(unit, asTown.townId) });
+  unit.tx.put(TownBindings, {
+    channel,
+    chatId,
+    townId: town.id,
+    boundAt: unit.now.toISOString(),
+    boundBy: actor.id,
+  });
+  unit.tx.enqueue(
+    { channel, chatId, language: village.language },
+    message([t("town.welcome", { town: town.name })]),
+  );
+  return ok(town);
+}
+
+/** Unbinds a town's supervision chat; one who runs the town does it. */
+async function releaseTownGroupIn(
+  unit: Unit,
+  actor: Member | undefined,
+  townId: string,
+  key: string,
+): Promise<Result<{ name: string }, SetupRefusal>> {
+  const town = await unit.tx.get(Towns, townId);
+  const village = actor === undefined ? undefined : await unit.tx.get(Villages, actor.villageId);
+  if (town === undefined) return refuse("group_not_bound");
+  if (actor === undefined || village === undefined || !canManageTown(actor, village, town))
+    return refuse("not_town_manager", { town: town.name });
+  unit.tx.delete(TownBindings, key);
+  return ok({ name: town.name });
+}
+
+/** The bound village's secretary releases its group, so another village may bind it; a town chat likewise. */
 export async function releaseGroupIn(
   unit: Unit,
   actor: Member | undefined,
   channel: ChannelName,
   chatId: string,
-): Promise<Result<Village, SetupRefusal>> {
+): Promise<Result<{ name: string }, SetupRefusal>> {
+  const town = await unit.tx.get(TownBindings, bindingKey(channel, chatId));
+  if (town !== undefined) return releaseTownGroupIn(unit, actor, town.townId, bindingKey(channel, chatId));
   const existing = await unit.tx.get(Bindings, bindingKey(channel, chatId));
   if (existing === undefined) return refuse("group_not_bound");
   if (actor === undefined || !canReleaseGroup(actor, existing.villageId)) return refuse("not_allowed");

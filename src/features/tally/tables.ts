@@ -17,3 +17,20 @@ export const TalliesSent = defineTable({
   key: (sent) => sent.id,
   file: (sent) => `villages/${sent.villageId}/tallies.json`,
 });
+
+/** A town's monthly roll-up already published to its supervision chat. */
+export const TownTallySent = z.object({
+  /** `<town id>/<month>`. */
+  id: z.string(),
+  townId: z.string(),
+  month: z.string(),
+  at: z.string(),
+});
+export type TownTallySent = z.infer<typeof TownTallySent>;
+
+export const TownTalliesSent = defineTable({
+  name: "town_tallies_sent",
+  schema: TownTallySent,
+  key: (sent) => sent.id,
+  file: (sent) => `towns/${sent.townId}/tallies.json`,
+});

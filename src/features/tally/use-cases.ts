@@ -1,14 +1,13 @@
-import { type Deps, inUnit, tellGroup, type Unit } from "../../app/deps.js";
-import { message, type OutgoingMessage, type Text } from "../../app/messages.js";
-import { Villages } from "../../app/tables.js";
+import { type Deps, inUnit, tellGroup, tellTown, type Unit } from "../../app/deps.js";
+import { type Chart, message, type OutgoingMessage, type Text } from "../../app/messages.js";
+import { Towns, Villages } from "../../app/tables.js";
 import { localDate, localParts } from "../../domain/calendar.js";
-import type { RequestKind, Village } from "../../domain/model.js";
+import type { RequestKind, SatisfactionFormula, Town, Village } from "../../domain/model.js";
 import {
   type Month,
   type MonthTally,
   monthRange,
   previousMonth,
-  type SatisfactionFormula,
   tallyMonth,
   type VillageRecords,
 } from "../../domain/tally.js";
@@ -18,7 +17,7 @@ import { Polls } from "../polls/index.js";
 import { Requests } from "../requests/index.js";
 import { Topics } from "../topics/index.js";
 import { text } from "./i18n.js";
-import { TalliesSent } from "./tables.js";
+import { TalliesSent, TownTalliesSent } from "./tables.js";
 
 const { t } = text;
 
@@ -49,10 +48,14 @@ function rate(value: number | undefined): Text {
   return value === undefined ? t("rate.none") : t("rate.value", { value });
 }
 
-function change(now: number | undefined, before: number | undefined): Text {
+function change(
+  now: number | undefined,
+  before: number | undefined,
+  of: "change" | "town.change" = "change",
+): Text {
   if (now === undefined || before === undefined) return t("change.none");
-  if (now === before) return t("change.same");
-  return t(now > before ? "change.up" : "change.down", { points: Math.abs(now - before) });
+  if (now === before) return t(`${of}.same`);
+  return t(now > before ? `${of}.up` : `${of}.down`, { points: Math.abs(now - before) });
 }
 
 /** The tally as the group reads it: figures, change on last month, and the formulas in plain words. No names. */
@@ -110,28 +113,188 @@ export function tallyMessage(
   return message(lines);
 }
 
-/** The tally of one village for a month, with the month before for comparison. */
-export async function villageTally(unit: Unit, village: Village, month: Month): Promise<OutgoingMessage> {
+/** How 基本满意 is counted in the village's town (a town's choice; most count it as satisfied). */
+async function formulaOf(unit: Unit, village: Village): Promise<SatisfactionFormula> {
+  return (await unit.tx.get(Towns, village.townId))?.satisfactionFormula ?? "satisfied_or_mostly";
+}
+
+/** One village's figures for a month and the month before, with the town's formula. */
+async function figuresOf(unit: Unit, village: Village, month: Month, formula: SatisfactionFormula) {
   const zone = unit.deps.calendar.timeZone;
-  const formula: SatisfactionFormula = "satisfied_or_mostly";
   const records = await recordsOf(unit, village.id, month);
   const before = previousMonth(month);
   const earlier =
     before.slice(0, 4) === month.slice(0, 4) ? records : await recordsOf(unit, village.id, before);
-  return tallyMessage(
-    village,
-    tallyMonth(records, month, zone, unit.now, formula),
-    tallyMonth(earlier, before, zone, unit.now, formula),
-    formula,
+  return {
+    tally: tallyMonth(records, month, zone, unit.now, formula),
+    before: tallyMonth(earlier, before, zone, unit.now, formula),
+  };
+}
+
+const LAST_MONTH_COLOUR = "#b0b7c3";
+const THIS_MONTH_COLOUR = "#3b6fd8";
+const LIGHT_COLOURS = ["#2e9e4f", "#e6b000", "#d63b30"];
+
+/** The month's picture: requests by state, the three rates against last month, the traffic lights. */
+export function tallyChart(village: Village, tally: MonthTally, before: MonthTally): Chart {
+  const { byState, lights } = tally.requests;
+  const [year, month] = tally.month.split("-");
+  return {
+    title: t("chart.title", { village: village.name, year: Number(year), month: Number(month) }),
+    panels: [
+      {
+        title: t("chart.states"),
+        categories: [t("chart.open"), t("chart.resolved"), t("chart.closed")],
+        series: [
+          {
+            name: t("chart.count"),
+            values: [byState.open, byState.resolved, byState.closed],
+            color: [THIS_MONTH_COLOUR, LIGHT_COLOURS[0] as string, LAST_MONTH_COLOUR],
+          },
+        ],
+      },
+      {
+        title: t("chart.rates"),
+        percent: true,
+        categories: [t("chart.response"), t("chart.resolution"), t("chart.satisfaction")],
+        series: [
+          {
+            name: t("chart.last_month"),
+            values: [before.responseRate, before.resolutionRate, before.satisfactionRate].map(orNull),
+            color: LAST_MONTH_COLOUR,
+          },
+          {
+            name: t("chart.this_month"),
+            values: [tally.responseRate, tally.resolutionRate, tally.satisfactionRate].map(orNull),
+            color: THIS_MONTH_COLOUR,
+          },
+        ],
+      },
+      {
+        title: t("chart.lights"),
+        categories: [t("chart.green"), t("chart.yellow"), t("chart.red")],
+        series: [
+          { name: t("chart.count"), values: [lights.green, lights.yellow, lights.red], color: LIGHT_COLOURS },
+        ],
+      },
+    ],
+  };
+}
+
+function roundOf(value: number | undefined): number | undefined {
+  return value === undefined ? undefined : Math.round(value);
+}
+
+function orNull(value: number | undefined): number | null {
+  return value ?? null;
+}
+
+/** The tally of one village for a month, with the month before for comparison: a picture, then the figures. */
+export async function villageTally(unit: Unit, village: Village, month: Month): Promise<OutgoingMessage> {
+  const formula = await formulaOf(unit, village);
+  const { tally, before } = await figuresOf(unit, village, month, formula);
+  return { ...tallyMessage(village, tally, before, formula), chart: tallyChart(village, tally, before) };
+}
+
+/** A village's place in the town's ranking: the mean of its rates that have a value (none: last). */
+export function rankScore(tally: MonthTally): number | undefined {
+  const rates = [tally.responseRate, tally.resolutionRate, tally.satisfactionRate].filter(
+    (rate) => rate !== undefined,
   );
+  return rates.length === 0 ? undefined : rates.reduce((sum, rate) => sum + rate, 0) / rates.length;
+}
+
+interface VillageLine {
+  village: Village;
+  tally: MonthTally;
+  before: MonthTally;
+  score: number | undefined;
+}
+
+/** Best first; villages with no rate at all come last, by name. */
+function ranked(lines: VillageLine[]): VillageLine[] {
+  return lines.sort((a, b) => {
+    if (a.score === undefined || b.score === undefined)
+      return a.score === b.score
+        ? a.village.name.localeCompare(b.village.name, "zh-CN")
+        : a.score === undefined
+          ? 1
+          : -1;
+    return b.score - a.score || b.tally.requests.received - a.tally.requests.received;
+  });
+}
+
+/** The town's roll-up: one line per village, ranked, a bar per village, and the formulas. No names of people. */
+export async function townTally(unit: Unit, town: Town, month: Month): Promise<OutgoingMessage> {
+  const formula = town.satisfactionFormula ?? "satisfied_or_mostly";
+  const lines: VillageLine[] = [];
+  for (const village of await unit.tx.find(Villages, "town", town.id)) {
+    const { tally, before } = await figuresOf(unit, village, month, formula);
+    lines.push({ village, tally, before, score: rankScore(tally) });
+  }
+  const order = ranked(lines);
+  const [year, monthNumber] = month.split("-");
+  const title = { town: town.name, year: Number(year), month: Number(monthNumber) };
+  const text: Text[] = [t("town.title", title)];
+  order.forEach(({ village, tally, before, score }, at) => {
+    text.push(
+      t("town.line", {
+        rank: at + 1,
+        village: village.name,
+        received: tally.requests.received,
+        response: rate(tally.responseRate),
+        resolution: rate(tally.resolutionRate),
+        satisfaction: rate(tally.satisfactionRate),
+        unrated: tally.requests.unrated,
+        red: tally.requests.redLights,
+        topics: tally.deliberation.topicsProposed,
+        decisions: tally.deliberation.decisionsTaken,
+        change: change(roundOf(score), roundOf(rankScore(before)), "town.change"),
+      }),
+    );
+  });
+  if (order.length === 0) text.push(t("town.none"));
+  text.push(t("town.ranking"));
+  text.push(
+    t("formulas", { satisfied: t(formula === "satisfied_or_mostly" ? "formula.mostly" : "formula.strict") }),
+  );
+  const chart: Chart = {
+    title: t("town.chart_title", title),
+    panels: [
+      {
+        title: t("chart.rates"),
+        percent: true,
+        horizontal: true,
+        categories: order.map(({ village }) => t("town.village", { village: village.name })),
+        series: [
+          {
+            name: t("chart.resolution"),
+            values: order.map(({ tally }) => orNull(tally.resolutionRate)),
+            color: THIS_MONTH_COLOUR,
+          },
+          {
+            name: t("chart.satisfaction"),
+            values: order.map(({ tally }) => orNull(tally.satisfactionRate)),
+            color: LIGHT_COLOURS[0] as string,
+          },
+        ],
+      },
+    ],
+  };
+  return order.length === 0 ? message(text) : { ...message(text), chart };
 }
 
 /** When the monthly tally goes out: the 1st of the month at 09:00 local time. */
 export const TALLY_HOUR = 9;
 
+function existedBefore(createdAt: string, month: Month, zone: string): boolean {
+  return Date.parse(createdAt) < monthRange(month, zone).end.getTime();
+}
+
 /**
- * Publishes last month's tally to each village's group once: the record of it is written in the same unit of
- * work that queues it, so overlapping runs, a restart or a run late after downtime send it once.
+ * Publishes last month's tally to each village's group, and each town's roll-up to its supervision chat, once:
+ * the record of it is written in the same unit of work that queues it, so overlapping runs, a restart or a run
+ * late after downtime send it once.
  */
 export async function publishMonthlyTallies(deps: Deps): Promise<void> {
   const zone = deps.calendar.timeZone;
@@ -142,12 +305,26 @@ export async function publishMonthlyTallies(deps: Deps): Promise<void> {
   for (const { id } of villages) {
     await inUnit(deps, async (unit) => {
       const village = await unit.tx.get(Villages, id);
-      if (village === undefined || Date.parse(village.createdAt) >= monthRange(month, zone).end.getTime())
-        return;
+      if (village === undefined || !existedBefore(village.createdAt, month, zone)) return;
       const key = `${village.id}/${month}`;
       if ((await unit.tx.get(TalliesSent, key)) !== undefined) return;
       unit.tx.put(TalliesSent, { id: key, villageId: village.id, month, at: unit.now.toISOString() });
       await tellGroup(unit, village.id, await villageTally(unit, village, month), { bulk: true });
+    });
+  }
+  const towns = await inUnit(deps, (unit) => unit.tx.all(Towns));
+  for (const { id } of towns) {
+    await inUnit(deps, async (unit) => {
+      const town = await unit.tx.get(Towns, id);
+      if (town === undefined) return;
+      const villagesThen = (await unit.tx.find(Villages, "town", town.id)).filter((village) =>
+        existedBefore(village.createdAt, month, zone),
+      );
+      if (villagesThen.length === 0) return;
+      const key = `${town.id}/${month}`;
+      if ((await unit.tx.get(TownTalliesSent, key)) !== undefined) return;
+      unit.tx.put(TownTalliesSent, { id: key, townId: town.id, month, at: unit.now.toISOString() });
+      await tellTown(unit, town.id, await townTally(unit, town, month), { bulk: true });
     });
   }
 }

@@ -189,8 +189,8 @@ describe.skipIf(!haveChromium)(browserTitle("local web chat in a real browser"),
       await villager.locator("#group-input").press("Enter");
 
       await sees(neighbour, "group", "/stats");
-      await sees(neighbour, "group", "东风村当前在办诉求");
-      await sees(villager, "group", "东风村当前在办诉求");
+      await sees(neighbour, "group", "📊 东风村");
+      await sees(villager, "group", "📊 东风村");
     });
   }, 60_000);
 

@@ -423,9 +423,11 @@ describe("the group pane", () => {
     await app.settle();
 
     const { group } = await history(seeded.neighbour.id);
-    expect(group.slice(-2).map((m) => [m.from, m.text.split("\n")[0]])).toEqual([
-      ["person", "/stats"],
-      ["bot", "东风村当前在办诉求0件：🟢0件，🟡0件（快到期），🔴0件（已超期）；办结待评价0件。"],
+    expect(
+      group.slice(-2).map((m) => [m.from, m.text.split("\n")[0]?.startsWith("📊 东风村"), m.photos.length]),
+    ).toEqual([
+      ["person", false, 0],
+      ["bot", true, 1],
     ]);
   });
 });

@@ -59,7 +59,19 @@ describe("command menus", () => {
     expect(names(menus, "all_chat_administrators")).toContain("setup");
     expect(names(menus, "all_group_chats")).not.toContain("setup");
     expect(names(menus, "all_private_chats")?.sort()).toEqual(
-      ["start", "help", "request", "my", "lang", "cancel", "propose", "topics", "polls", "tally"].sort(),
+      [
+        "start",
+        "help",
+        "request",
+        "my",
+        "lang",
+        "cancel",
+        "propose",
+        "topics",
+        "polls",
+        "tally",
+        "town",
+      ].sort(),
     );
   });
 

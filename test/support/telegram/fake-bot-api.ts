@@ -1,4 +1,4 @@
-import type { Transformer } from "grammy";
+import { InputFile, type Transformer } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
 import {
   COMMAND_NAME,
@@ -250,8 +250,17 @@ export function createFakeBotApi(botInfo: UserFromGetMe = FAKE_BOT_INFO): FakeBo
     until: Promise<void>;
   }[] = [];
 
+  /** A file uploaded with the call is recorded by its name (grammY would send its bytes as multipart). */
+  const uploadsNamed = (payload: object) =>
+    Object.fromEntries(
+      Object.entries(payload).map(([key, value]) => [
+        key,
+        value instanceof InputFile ? { input_file: value.filename ?? "" } : value,
+      ]),
+    );
+
   const transformer: Transformer = async (_prev, method, payload) => {
-    const copy = JSON.parse(JSON.stringify(payload ?? {})) as Record<string, unknown>;
+    const copy = JSON.parse(JSON.stringify(uploadsNamed(payload ?? {}))) as Record<string, unknown>;
     calls.push({ method, payload: copy });
     for (const held of holds)
       if (held.method === method && (held.when === undefined || held.when(copy))) await held.until;
