@@ -12,11 +12,13 @@ import { inUnit } from "../src/app/deps.js";
 import { kernelFeature } from "../src/app/kernel.js";
 import { createRegistry } from "../src/app/registry.js";
 import { Bindings, Members, Towns, Villages } from "../src/app/tables.js";
+import { createChartRenderer } from "../src/charts/render.js";
 import type { ChannelName } from "../src/domain/model.js";
 import { createRequest } from "../src/domain/request.js";
+import { tallyPeriod } from "../src/domain/tally.js";
 import { FEATURES } from "../src/features/index.js";
 import { Requests, type SubmitRequestInput, submitRequestIn } from "../src/features/requests/index.js";
-import { villageTally } from "../src/features/tally/index.js";
+import { tallyChart as tallyChartOf, townTally, villageTally } from "../src/features/tally/index.js";
 import { openLowdbStore } from "../src/store/lowdb/index.js";
 import { broadcast } from "./bench/broadcast.js";
 import { bulk, bulkLoadForBench } from "./bench/bulk-load.js";
@@ -76,6 +78,8 @@ function submission(i: number): SubmitRequestInput {
 interface PrepareOptions {
   /** Binds a village to a Telegram group, for the Telegram walk. */
   telegram?: boolean;
+  /** Villages of the town, 20 unless set. */
+  villages?: number;
 }
 
 /** A data folder another process filled with this many requests; removed when `work` is done. */
@@ -96,6 +100,7 @@ async function withPreparedFolder<T>(
       String(records),
       dir,
       ...(options.telegram === true ? ["--telegram"] : []),
+      ...(options.villages === undefined ? [] : ["--villages", String(options.villages)]),
     ]);
     return await work(dir);
   } finally {
@@ -283,6 +288,70 @@ async function tallyVillageMonth(): Promise<number> {
   });
 }
 
+/**
+ * A town's year (300 villages, 100,000 requests): every village's figures for the year and the year before,
+ * ranked, as `/tally 2025` in the town's chat gives them; the first in a fresh process, read from disk.
+ */
+async function tallyTownYear(): Promise<number> {
+  return withPreparedFolder(
+    100_000,
+    async (dir) => {
+      const app = await appOn(dir);
+      try {
+        const town = await inUnit(app.deps, (unit) => unit.tx.get(Towns, "t1"));
+        if (town === undefined) throw new Error("the history has no town");
+        const started = performance.now();
+        const tally = await inUnit(app.deps, (unit) => townTally(unit, town, "2025"));
+        const ms = performance.now() - started;
+        if (tally.lines.length < 300) throw new Error("the roll-up lacks villages");
+        return ms;
+      } finally {
+        await app.close();
+      }
+    },
+    { villages: 300 },
+  );
+}
+
+/**
+ * One village's tally picture drawn to PNG (ECharts SVG, then resvg with the shipped font): the median of 10
+ * after the first, and the first alone (loading ECharts and the font) as `tally_chart_first_ms`.
+ */
+async function tallyChart(): Promise<Figures> {
+  const { translator } = createRegistry(FEATURES, kernelFeature);
+  const draw = createChartRenderer((text, language) => translator.translate(text, language));
+  const village = {
+    id: "v1",
+    townId: "t1",
+    name: "东风村",
+    code: "DF",
+    language: "zh-CN" as const,
+    categories: [],
+    createdAt: "2024-01-01T00:00:00.000Z",
+  };
+  const records = {
+    requests: [...history(2_000).requests],
+    topics: [],
+    polls: [],
+    meetings: [],
+    decisions: [],
+  };
+  const now = new Date("2025-03-01T01:00:00Z");
+  const chart = tallyChartOf(
+    village,
+    tallyPeriod(records, "2025-02", calendar.timeZone, now),
+    tallyPeriod(records, "2025-01", calendar.timeZone, now),
+  );
+  const times: number[] = [];
+  for (let i = 0; i < 11; i++) {
+    const started = performance.now();
+    const png = await draw(chart, "zh-CN");
+    times.push(performance.now() - started);
+    if (png.length < 10_000) throw new Error("the chart is empty");
+  }
+  return { tally_chart_ms: median(times.slice(1)), tally_chart_first_ms: times[0] ?? Number.NaN };
+}
+
 /** `messagesPerSecond` sets the bot's ceiling for all chats (Telegram's is 30; 1,000 is its paid broadcasts'). */
 async function crowdAt100k(messagesPerSecond = 30): Promise<number> {
   const settings = { TELEGRAM_MESSAGES_PER_SECOND: String(messagesPerSecond) };
@@ -323,6 +392,8 @@ const SCENARIOS: Record<string, () => Promise<Figures>> = {
     return { burst_3000_last_notification_s: figures.lastNotificationS, burst_3000_rss_mb: figures.rssMb };
   },
   tally_village_month_ms: one("tally_village_month_ms", tallyVillageMonth),
+  tally_town_year_ms: one("tally_town_year_ms", tallyTownYear),
+  tally_chart: tallyChart,
   poll: async () => {
     const figures = await withPreparedFolder(100_000, pollBench);
     return {
@@ -378,6 +449,10 @@ const NOTES: Record<string, string> = {
   poll_edits_per_1000_votes: "live-count edits sent while 1,000 votes come in over a minute",
   poll_close_ms: "closing the 1,000-vote poll and publishing its result",
   tally_village_month_ms: "one village's month (5,000 requests that year) in a fresh process, read from disk",
+  tally_town_year_ms:
+    "300 villages' year and the year before (100,000 requests), ranked, fresh process, from disk",
+  tally_chart_ms: "one village's tally picture to PNG, median of 10 after the first",
+  tally_chart_first_ms: "the first picture of the process (ECharts and the 10 MB font loaded)",
 };
 
 /** Each measurement runs in a fresh process, so one's memory and caches do not colour another's. */
@@ -399,7 +474,11 @@ function digitsOf(key: string): number {
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   if (args[0] === "--prepare") {
-    await prepare(Number(args[1]), args[2] ?? "", { telegram: args.includes("--telegram") });
+    const villages = args.indexOf("--villages");
+    await prepare(Number(args[1]), args[2] ?? "", {
+      telegram: args.includes("--telegram"),
+      ...(villages < 0 ? {} : { villages: Number(args[villages + 1]) }),
+    });
     return;
   }
   const scenarioIndex = args.indexOf("--scenario");

@@ -26,13 +26,13 @@ export function memberId(v: number, m: number): string {
   return `m${v * MEMBERS_PER_VILLAGE + m + 1}`;
 }
 
-/** The village and its requester of history request `i`. */
-function placeOf(i: number): { v: number; requester: string; seq: number } {
-  const v = i % VILLAGES;
+/** The village and its requester of history request `i`, of a history over `villages` villages. */
+function placeOf(i: number, villages = VILLAGES): { v: number; requester: string; seq: number } {
+  const v = i % villages;
   return {
     v,
     requester: memberId(v, 3 + (i % (MEMBERS_PER_VILLAGE - 3))),
-    seq: Math.floor(i / VILLAGES) + 1,
+    seq: Math.floor(i / villages) + 1,
   };
 }
 
@@ -64,11 +64,11 @@ export interface History {
  * A town of villages with members, and a history of requests that mostly ended rated, as in real villages.
  * With `telegram`, one village is bound to a Telegram group and its secretary is on Telegram.
  */
-export function history(count: number, options: { telegram?: boolean } = {}): History {
+export function history(count: number, options: { telegram?: boolean; villages?: number } = {}): History {
   const town: Town = { id: "t1", name: "红旗镇", supervisors: [] };
   const villages: Village[] = [];
   const members: Member[] = [];
-  for (let v = 0; v < VILLAGES; v++) {
+  for (let v = 0; v < (options.villages ?? VILLAGES); v++) {
     villages.push({
       id: villageId(v),
       townId: town.id,
@@ -111,7 +111,7 @@ function memberOf(v: number, m: number, telegram: boolean): Member {
 function* historyRequests(count: number, villages: readonly Village[]): Generator<ServiceRequest> {
   const start = Date.parse(`${HISTORY_YEAR}-01-01T02:00:00Z`);
   for (let i = 0; i < count; i++) {
-    const { v, requester, seq } = placeOf(i);
+    const { v, requester, seq } = placeOf(i, villages.length);
     const village = villages[v] as Village;
     const now = new Date(start + i * 60_000);
     const request = createRequest(

@@ -53,12 +53,13 @@ export function chartOption(
       data: panel.categories.map(say),
       axisLabel: { interval: 0, fontSize: 13, color: INK },
     };
+    // The bars carry their values: axis numbers would only add text to draw.
     const values = {
       type: "value",
       gridIndex: index,
       minInterval: 1,
       ...(panel.percent === true ? { max: 100 } : {}),
-      axisLabel: { fontSize: 11, color: INK, ...(panel.percent === true ? { formatter: "{value}%" } : {}) },
+      axisLabel: { show: false },
     };
     xAxes.push(panel.horizontal === true ? values : categories);
     yAxes.push(panel.horizontal === true ? { ...categories, inverse: true } : values);

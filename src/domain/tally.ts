@@ -15,6 +15,36 @@ export function isMonth(text: string): boolean {
   return MONTH.test(text);
 }
 
+/** What a tally covers: a month ("2026-11") or a whole year ("2026"). */
+export type Period = string;
+
+const YEAR = /^(19|20)\d{2}$/;
+
+export function isPeriod(text: string): boolean {
+  return MONTH.test(text) || YEAR.test(text);
+}
+
+/** The instants a local month or year starts and ends (exclusive) in a time zone. */
+export function periodRange(period: Period, timeZone: string): { start: Date; end: Date } {
+  if (isMonth(period)) return monthRange(period, timeZone);
+  if (!YEAR.test(period)) throw new Error(`not a month or year: ${period}`);
+  return {
+    start: startOfLocalDay(`${period}-01-01`, timeZone),
+    end: startOfLocalDay(`${Number(period) + 1}-01-01`, timeZone),
+  };
+}
+
+/** The month before a month, the year before a year. */
+export function previousPeriod(period: Period): Period {
+  return isMonth(period) ? previousMonth(period) : String(Number(period) - 1);
+}
+
+/** The calendar years whose requests a period's tally and the one before it may read. */
+export function yearsRead(period: Period): number[] {
+  const year = Number(period.slice(0, 4));
+  return isMonth(period) ? [year - 1, year] : [year - 2, year - 1, year];
+}
+
 /** The instants a local month starts and ends (exclusive) in a time zone. */
 export function monthRange(month: Month, timeZone: string): { start: Date; end: Date } {
   if (!isMonth(month)) throw new Error(`not a month: ${month}`);
@@ -69,8 +99,8 @@ export interface DeliberationFigures {
   decisionsImplemented: number;
 }
 
-export interface MonthTally {
-  month: Month;
+export interface PeriodTally {
+  period: Period;
   requests: RequestFigures;
   deliberation: DeliberationFigures;
   /** Ratings given in the month, and those of them that count as satisfied under the formula. */
@@ -96,19 +126,26 @@ function within(instant: string | undefined, start: Date, end: Date): boolean {
   return at >= start.getTime() && at < end.getTime();
 }
 
+/** When anything last happened to a request: its timeline's last entry, which its ratings are part of. */
+function lastActivity(request: ServiceRequest): number {
+  const last = request.timeline.at(-1)?.at;
+  const updated = Date.parse(request.updatedAt);
+  return last === undefined ? updated : Math.max(updated, Date.parse(last));
+}
+
 function percent(part: number, whole: number): number | undefined {
   return whole === 0 ? undefined : Math.round((part / whole) * 100);
 }
 
-/** The month's figures of one village, as of `now` (which decides what counts as unrated yet). */
-export function tallyMonth(
+/** A month's or year's figures of one village, as of `now` (which decides what counts as unrated yet). */
+export function tallyPeriod(
   records: VillageRecords,
-  month: Month,
+  period: Period,
   timeZone: string,
   now: Date,
   formula: SatisfactionFormula = "satisfied_or_mostly",
-): MonthTally {
-  const { start, end } = monthRange(month, timeZone);
+): PeriodTally {
+  const { start, end } = periodRange(period, timeZone);
   // Deadlines count once they have passed: a tally of the month under way counts those up to now.
   const passed = new Date(Math.min(end.getTime(), now.getTime()));
   const figures: RequestFigures = {
@@ -126,6 +163,15 @@ export function tallyMonth(
   };
   for (const request of records.requests) {
     const counted = request.state !== "declined" && request.state !== "merged";
+    const resolved = request.resolvedAt === undefined ? undefined : Date.parse(request.resolvedAt);
+    if (Date.parse(request.createdAt) >= end.getTime()) continue;
+    // Settled before the period with no deadline in it: nothing of it counts (most of a year's requests).
+    if (
+      (resolved !== undefined || !counted) &&
+      lastActivity(request) < start.getTime() &&
+      Date.parse(request.resolveBy) < start.getTime()
+    )
+      continue;
     if (within(request.createdAt, start, end)) {
       figures.received++;
       figures.byKind[request.kind] = (figures.byKind[request.kind] ?? 0) + 1;
@@ -137,7 +183,6 @@ export function tallyMonth(
       else if (request.resolvedAt === undefined) figures.byState.open++;
       else figures.byState.resolved++;
     }
-    const resolved = request.resolvedAt === undefined ? undefined : Date.parse(request.resolvedAt);
     if (
       counted &&
       Date.parse(request.createdAt) < passed.getTime() &&
@@ -182,7 +227,7 @@ export function tallyMonth(
   const satisfied =
     figures.ratings.satisfied + (formula === "satisfied_or_mostly" ? figures.ratings.mostly_satisfied : 0);
   return {
-    month,
+    period,
     requests: figures,
     deliberation,
     rated,

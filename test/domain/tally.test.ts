@@ -4,8 +4,10 @@ import type { Poll } from "../../src/domain/poll.js";
 import {
   monthRange,
   nextMonth,
+  periodRange,
   previousMonth,
-  tallyMonth,
+  previousPeriod,
+  tallyPeriod,
   type VillageRecords,
 } from "../../src/domain/tally.js";
 import type { Topic } from "../../src/domain/topic.js";
@@ -75,7 +77,7 @@ describe("months", () => {
 
 describe("the month's tally of a village", () => {
   it("counts requests filed in the month, by kind and category, and none from other months", () => {
-    const tally = tallyMonth(
+    const tally = tallyPeriod(
       records({
         requests: [
           request({ createdAt: "2026-11-03T02:00:00Z" }),
@@ -97,7 +99,7 @@ describe("the month's tally of a village", () => {
   });
 
   it("gives the response rate as first responses by their deadline over requests received", () => {
-    const tally = tallyMonth(
+    const tally = tallyPeriod(
       records({
         requests: [
           request({
@@ -122,7 +124,7 @@ describe("the month's tally of a village", () => {
   });
 
   it("gives the resolution rate as resolved over due, and a red light for each deadline passed while open", () => {
-    const tally = tallyMonth(
+    const tally = tallyPeriod(
       records({
         requests: [
           request({
@@ -160,7 +162,7 @@ describe("the month's tally of a village", () => {
 
   it("counts a deadline of the month under way only once it has passed", () => {
     const midMonth = new Date("2026-11-15T02:00:00Z");
-    const tally = tallyMonth(
+    const tally = tallyPeriod(
       records({
         requests: [request({ createdAt: "2026-11-01T02:00:00Z", resolveBy: "2026-11-20T16:00:00Z" })],
       }),
@@ -181,8 +183,8 @@ describe("the month's tally of a village", () => {
       request({ createdAt: "2026-11-01T02:00:00Z", state: "resolved", resolvedAt: "2026-11-29T02:00:00Z" }),
     ];
 
-    const tally = tallyMonth(records({ requests }), "2026-11", ZONE, NOW);
-    const strict = tallyMonth(records({ requests }), "2026-11", ZONE, NOW, "satisfied_only");
+    const tally = tallyPeriod(records({ requests }), "2026-11", ZONE, NOW);
+    const strict = tallyPeriod(records({ requests }), "2026-11", ZONE, NOW, "satisfied_only");
 
     expect([tally.satisfactionRate, strict.satisfactionRate, tally.requests.unrated]).toEqual([67, 33, 1]);
   });
@@ -191,7 +193,7 @@ describe("the month's tally of a village", () => {
     const topic = { createdAt: "2026-11-02T02:00:00Z", agendaAt: "2026-11-09T02:00:00Z" } as Topic;
     const poll = (closedAt: string, ballots: number) =>
       ({ state: "closed", closedAt, ballots, eligible: 40 }) as Poll;
-    const tally = tallyMonth(
+    const tally = tallyPeriod(
       records({
         topics: [topic, { createdAt: "2026-10-02T02:00:00Z" } as Topic],
         polls: [
@@ -211,5 +213,105 @@ describe("the month's tally of a village", () => {
       pollsClosed: 2,
       pollTurnoutPercent: 50,
     });
+  });
+});
+
+describe("where the month's requests stand, and the lights at its end", () => {
+  it("counts those received by where they stand now: open, resolved, declined or merged", () => {
+    const tally = tallyPeriod(
+      records({
+        requests: [
+          request({ createdAt: "2026-11-03T02:00:00Z" }),
+          request({ createdAt: "2026-11-04T02:00:00Z", ...rated("2026-11-05T02:00:00Z", "satisfied") }),
+          request({ createdAt: "2026-11-05T02:00:00Z", state: "declined" }),
+          request({ createdAt: "2026-10-05T02:00:00Z" }),
+        ],
+      }),
+      "2026-11",
+      ZONE,
+      NOW,
+    );
+
+    expect(tally.requests.byState).toEqual({ open: 1, resolved: 1, closed: 1 });
+  });
+
+  it("lights the requests open at the month's end by their deadline then, whenever they were resolved later", () => {
+    const tally = tallyPeriod(
+      records({
+        requests: [
+          request({ createdAt: "2026-11-20T02:00:00Z", resolveBy: "2026-12-10T16:00:00Z" }),
+          request({ createdAt: "2026-11-20T02:00:00Z", resolveBy: "2026-11-30T20:00:00Z" }),
+          request({
+            createdAt: "2026-11-01T02:00:00Z",
+            resolveBy: "2026-11-20T16:00:00Z",
+            state: "resolved",
+            resolvedAt: "2026-12-03T02:00:00Z",
+          }),
+          request({
+            createdAt: "2026-11-01T02:00:00Z",
+            resolveBy: "2026-11-20T16:00:00Z",
+            state: "resolved",
+            resolvedAt: "2026-11-25T02:00:00Z",
+          }),
+        ],
+      }),
+      "2026-11",
+      ZONE,
+      new Date("2026-12-05T01:00:00Z"),
+    );
+
+    expect(tally.requests.lights).toEqual({ green: 1, yellow: 1, red: 1 });
+  });
+});
+
+describe("years", () => {
+  it("runs a year's tally over the whole local year, and the year before is the one to compare with", () => {
+    const { start, end } = periodRange("2026", ZONE);
+    const tally = tallyPeriod(
+      records({
+        requests: [
+          request({ createdAt: "2025-12-31T17:00:00Z" }),
+          request({ createdAt: "2026-06-01T02:00:00Z" }),
+          request({ createdAt: "2026-12-31T17:00:00Z" }),
+        ],
+      }),
+      "2026",
+      ZONE,
+      new Date("2027-01-05T00:00:00Z"),
+    );
+
+    expect([
+      start.toISOString(),
+      end.toISOString(),
+      previousPeriod("2026"),
+      previousPeriod("2026-01"),
+    ]).toEqual(["2025-12-31T16:00:00.000Z", "2026-12-31T16:00:00.000Z", "2025", "2025-12"]);
+    expect(tally.requests.received).toBe(2);
+  });
+});
+
+describe("requests settled before the period", () => {
+  it("still counts one resolved early whose deadline falls in the month as due and resolved", () => {
+    const tally = tallyPeriod(
+      records({
+        requests: [
+          request({
+            createdAt: "2026-10-20T02:00:00Z",
+            resolveBy: "2026-11-05T16:00:00Z",
+            ...rated("2026-10-25T02:00:00Z", "satisfied"),
+          }),
+          request({
+            createdAt: "2026-10-01T02:00:00Z",
+            resolveBy: "2026-10-20T16:00:00Z",
+            ...rated("2026-10-10T02:00:00Z", "satisfied"),
+          }),
+        ],
+      }),
+      "2026-11",
+      ZONE,
+      NOW,
+    );
+
+    expect([tally.requests.due, tally.requests.resolvedOfDue, tally.rated]).toEqual([1, 1, 0]);
   });
 });

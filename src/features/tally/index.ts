@@ -3,31 +3,31 @@ import { bindingKey, TownBindings, Towns } from "../../app/tables.js";
 import { localDate } from "../../domain/calendar.js";
 import type { Village } from "../../domain/model.js";
 import { canConvene } from "../../domain/permissions.js";
-import { isMonth, type Month } from "../../domain/tally.js";
+import { isPeriod, type Period } from "../../domain/tally.js";
 import { tallyNow } from "./codecs.js";
 import { text } from "./i18n.js";
 import { TalliesSent, TownTalliesSent } from "./tables.js";
 import { lastMonth, publishMonthlyTallies, townTally, villageTally } from "./use-cases.js";
 
 export { TalliesSent, TownTalliesSent } from "./tables.js";
-export { lastMonth, publishMonthlyTallies, townTally, villageTally } from "./use-cases.js";
+export { lastMonth, publishMonthlyTallies, tallyChart, townTally, villageTally } from "./use-cases.js";
 
 const { t } = text;
 
 /** Which month a command means when none is typed: /tally the last one, /stats the one under way. */
 type Fallback = "last" | "this";
 
-/** The month typed after the command, or the fallback; undefined when what was typed is no month. */
-function monthAsked(turn: Turn, args: string, fallback: Fallback): Month | undefined {
+/** The month or year typed after the command, or the fallback; undefined when what was typed is neither. */
+function periodAsked(turn: Turn, args: string, fallback: Fallback): Period | undefined {
   const typed = args.trim();
   const zone = turn.unit.deps.calendar.timeZone;
   if (typed === "")
     return fallback === "last" ? lastMonth(turn.unit.now, zone) : localDate(turn.unit.now, zone).slice(0, 7);
-  return isMonth(typed) ? typed : undefined;
+  return isPeriod(typed) ? typed : undefined;
 }
 
 async function show(turn: Turn, village: Village, args: string, fallback: Fallback = "last") {
-  const month = monthAsked(turn, args, fallback);
+  const month = periodAsked(turn, args, fallback);
   if (month === undefined) return turn.refuse(t("refusal.month_unreadable"), []);
   turn.say(await villageTally(turn.unit, village, month));
   return turn.done();
@@ -40,7 +40,7 @@ async function showInGroup(turn: GroupTurn, args: string, fallback: Fallback) {
   const binding = await turn.unit.tx.get(TownBindings, bindingKey(channel, chat.chatId));
   const town = binding === undefined ? undefined : await turn.unit.tx.get(Towns, binding.townId);
   if (town === undefined) return turn.refuse(t("refusal.group_not_bound"), []);
-  const month = monthAsked(turn, args, fallback);
+  const month = periodAsked(turn, args, fallback);
   if (month === undefined) return turn.refuse(t("refusal.month_unreadable"), []);
   turn.say(await townTally(turn.unit, town, month));
   return turn.done();

@@ -4,12 +4,16 @@ import { Towns, Villages } from "../../app/tables.js";
 import { localDate, localParts } from "../../domain/calendar.js";
 import type { RequestKind, SatisfactionFormula, Town, Village } from "../../domain/model.js";
 import {
+  isMonth,
   type Month,
-  type MonthTally,
   monthRange,
+  type Period,
+  type PeriodTally,
   previousMonth,
-  tallyMonth,
+  previousPeriod,
+  tallyPeriod,
   type VillageRecords,
+  yearsRead,
 } from "../../domain/tally.js";
 import { Decisions } from "../decisions/index.js";
 import { Meetings } from "../meetings/index.js";
@@ -28,13 +32,10 @@ export function lastMonth(now: Date, timeZone: string): Month {
   return previousMonth(localDate(now, timeZone).slice(0, 7));
 }
 
-/** A village's records a month's tally reads: requests of that year and the year before, and the rest. */
-async function recordsOf(unit: Unit, villageId: string, month: Month): Promise<VillageRecords> {
-  const year = Number(month.slice(0, 4));
-  const requests = [
-    ...(await unit.tx.find(Requests, "year", `${villageId}/${year - 1}`)),
-    ...(await unit.tx.find(Requests, "year", `${villageId}/${year}`)),
-  ];
+/** A village's records a tally reads: its requests of the given years, and the rest. */
+async function recordsOf(unit: Unit, villageId: string, years: readonly number[]): Promise<VillageRecords> {
+  const requests = [];
+  for (const year of years) requests.push(...(await unit.tx.find(Requests, "year", `${villageId}/${year}`)));
   return {
     requests,
     topics: await unit.tx.find(Topics, "village", villageId),
@@ -51,7 +52,7 @@ function rate(value: number | undefined): Text {
 function change(
   now: number | undefined,
   before: number | undefined,
-  of: "change" | "town.change" = "change",
+  of: "change" | "change_year" | "town.change" | "town.change_year",
 ): Text {
   if (now === undefined || before === undefined) return t("change.none");
   if (now === before) return t(`${of}.same`);
@@ -61,17 +62,20 @@ function change(
 /** The tally as the group reads it: figures, change on last month, and the formulas in plain words. No names. */
 export function tallyMessage(
   village: Village,
-  tally: MonthTally,
-  before: MonthTally,
+  tally: PeriodTally,
+  before: PeriodTally,
   formula: SatisfactionFormula,
 ): OutgoingMessage {
   const { requests, deliberation } = tally;
   const kinds = KINDS.filter((kind) => (requests.byKind[kind] ?? 0) > 0).map((kind) =>
     t(`kind.${kind}`, { count: requests.byKind[kind] ?? 0 }),
   );
-  const [year, month] = tally.month.split("-");
+  const of = isMonth(tally.period) ? "change" : "change_year";
   const lines: Text[] = [
-    t("title", { village: village.name, year: Number(year), month: Number(month) }),
+    t(isMonth(tally.period) ? "title" : "title_year", {
+      village: village.name,
+      ...periodParams(tally.period),
+    }),
     t("received", {
       count: requests.received,
       kinds: kinds.length === 0 ? t("kinds.none") : kinds.reduce((first, rest) => t("join", { first, rest })),
@@ -80,20 +84,20 @@ export function tallyMessage(
       rate: rate(tally.responseRate),
       part: requests.respondedOnTime,
       whole: requests.received,
-      change: change(tally.responseRate, before.responseRate),
+      change: change(tally.responseRate, before.responseRate, of),
     }),
     t("resolution", {
       rate: rate(tally.resolutionRate),
       part: requests.resolvedOfDue,
       whole: requests.due,
-      change: change(tally.resolutionRate, before.resolutionRate),
+      change: change(tally.resolutionRate, before.resolutionRate, of),
     }),
     t("satisfaction", {
       rate: rate(tally.satisfactionRate),
       part: tally.satisfied,
       whole: tally.rated,
       unrated: requests.unrated,
-      change: change(tally.satisfactionRate, before.satisfactionRate),
+      change: change(tally.satisfactionRate, before.satisfactionRate, of),
     }),
     t("red", { count: requests.redLights }),
     t("deliberation", {
@@ -118,17 +122,20 @@ async function formulaOf(unit: Unit, village: Village): Promise<SatisfactionForm
   return (await unit.tx.get(Towns, village.townId))?.satisfactionFormula ?? "satisfied_or_mostly";
 }
 
-/** One village's figures for a month and the month before, with the town's formula. */
-async function figuresOf(unit: Unit, village: Village, month: Month, formula: SatisfactionFormula) {
+/** One village's figures for a period and the one before, with the town's formula; its records read once. */
+async function figuresOf(unit: Unit, village: Village, period: Period, formula: SatisfactionFormula) {
   const zone = unit.deps.calendar.timeZone;
-  const records = await recordsOf(unit, village.id, month);
-  const before = previousMonth(month);
-  const earlier =
-    before.slice(0, 4) === month.slice(0, 4) ? records : await recordsOf(unit, village.id, before);
+  const records = await recordsOf(unit, village.id, yearsRead(period));
   return {
-    tally: tallyMonth(records, month, zone, unit.now, formula),
-    before: tallyMonth(earlier, before, zone, unit.now, formula),
+    tally: tallyPeriod(records, period, zone, unit.now, formula),
+    before: tallyPeriod(records, previousPeriod(period), zone, unit.now, formula),
   };
+}
+
+/** The year and month a title names; a year's tally has no month. */
+function periodParams(period: Period): { year: number; month: number } | { year: number } {
+  const [year, month] = period.split("-");
+  return month === undefined ? { year: Number(year) } : { year: Number(year), month: Number(month) };
 }
 
 const LAST_MONTH_COLOUR = "#b0b7c3";
@@ -136,14 +143,15 @@ const THIS_MONTH_COLOUR = "#3b6fd8";
 const LIGHT_COLOURS = ["#2e9e4f", "#e6b000", "#d63b30"];
 
 /** The month's picture: requests by state, the three rates against last month, the traffic lights. */
-export function tallyChart(village: Village, tally: MonthTally, before: MonthTally): Chart {
+export function tallyChart(village: Village, tally: PeriodTally, before: PeriodTally): Chart {
   const { byState, lights } = tally.requests;
-  const [year, month] = tally.month.split("-");
+  const params = { village: village.name, ...periodParams(tally.period) };
+  const year = !isMonth(tally.period);
   return {
-    title: t("chart.title", { village: village.name, year: Number(year), month: Number(month) }),
+    title: t(year ? "chart.title_year" : "chart.title", params),
     panels: [
       {
-        title: t("chart.states"),
+        title: t(year ? "chart.states_year" : "chart.states"),
         categories: [t("chart.open"), t("chart.resolved"), t("chart.closed")],
         series: [
           {
@@ -159,19 +167,19 @@ export function tallyChart(village: Village, tally: MonthTally, before: MonthTal
         categories: [t("chart.response"), t("chart.resolution"), t("chart.satisfaction")],
         series: [
           {
-            name: t("chart.last_month"),
+            name: t(year ? "chart.last_year" : "chart.last_month"),
             values: [before.responseRate, before.resolutionRate, before.satisfactionRate].map(orNull),
             color: LAST_MONTH_COLOUR,
           },
           {
-            name: t("chart.this_month"),
+            name: t(year ? "chart.this_year" : "chart.this_month"),
             values: [tally.responseRate, tally.resolutionRate, tally.satisfactionRate].map(orNull),
             color: THIS_MONTH_COLOUR,
           },
         ],
       },
       {
-        title: t("chart.lights"),
+        title: t(year ? "chart.lights_year" : "chart.lights"),
         categories: [t("chart.green"), t("chart.yellow"), t("chart.red")],
         series: [
           { name: t("chart.count"), values: [lights.green, lights.yellow, lights.red], color: LIGHT_COLOURS },
@@ -189,15 +197,15 @@ function orNull(value: number | undefined): number | null {
   return value ?? null;
 }
 
-/** The tally of one village for a month, with the month before for comparison: a picture, then the figures. */
-export async function villageTally(unit: Unit, village: Village, month: Month): Promise<OutgoingMessage> {
+/** The tally of one village for a month or year, with the one before for comparison: a picture, then figures. */
+export async function villageTally(unit: Unit, village: Village, period: Period): Promise<OutgoingMessage> {
   const formula = await formulaOf(unit, village);
-  const { tally, before } = await figuresOf(unit, village, month, formula);
+  const { tally, before } = await figuresOf(unit, village, period, formula);
   return { ...tallyMessage(village, tally, before, formula), chart: tallyChart(village, tally, before) };
 }
 
 /** A village's place in the town's ranking: the mean of its rates that have a value (none: last). */
-export function rankScore(tally: MonthTally): number | undefined {
+export function rankScore(tally: PeriodTally): number | undefined {
   const rates = [tally.responseRate, tally.resolutionRate, tally.satisfactionRate].filter(
     (rate) => rate !== undefined,
   );
@@ -206,8 +214,8 @@ export function rankScore(tally: MonthTally): number | undefined {
 
 interface VillageLine {
   village: Village;
-  tally: MonthTally;
-  before: MonthTally;
+  tally: PeriodTally;
+  before: PeriodTally;
   score: number | undefined;
 }
 
@@ -225,17 +233,17 @@ function ranked(lines: VillageLine[]): VillageLine[] {
 }
 
 /** The town's roll-up: one line per village, ranked, a bar per village, and the formulas. No names of people. */
-export async function townTally(unit: Unit, town: Town, month: Month): Promise<OutgoingMessage> {
+export async function townTally(unit: Unit, town: Town, period: Period): Promise<OutgoingMessage> {
   const formula = town.satisfactionFormula ?? "satisfied_or_mostly";
   const lines: VillageLine[] = [];
   for (const village of await unit.tx.find(Villages, "town", town.id)) {
-    const { tally, before } = await figuresOf(unit, village, month, formula);
+    const { tally, before } = await figuresOf(unit, village, period, formula);
     lines.push({ village, tally, before, score: rankScore(tally) });
   }
   const order = ranked(lines);
-  const [year, monthNumber] = month.split("-");
-  const title = { town: town.name, year: Number(year), month: Number(monthNumber) };
-  const text: Text[] = [t("town.title", title)];
+  const title = { town: town.name, ...periodParams(period) };
+  const year = !isMonth(period);
+  const text: Text[] = [t(year ? "town.title_year" : "town.title", title)];
   order.forEach(({ village, tally, before, score }, at) => {
     text.push(
       t("town.line", {
@@ -249,7 +257,7 @@ export async function townTally(unit: Unit, town: Town, month: Month): Promise<O
         red: tally.requests.redLights,
         topics: tally.deliberation.topicsProposed,
         decisions: tally.deliberation.decisionsTaken,
-        change: change(roundOf(score), roundOf(rankScore(before)), "town.change"),
+        change: change(roundOf(score), roundOf(rankScore(before)), year ? "town.change_year" : "town.change"),
       }),
     );
   });
@@ -259,7 +267,7 @@ export async function townTally(unit: Unit, town: Town, month: Month): Promise<O
     t("formulas", { satisfied: t(formula === "satisfied_or_mostly" ? "formula.mostly" : "formula.strict") }),
   );
   const chart: Chart = {
-    title: t("town.chart_title", title),
+    title: t(year ? "town.chart_title_year" : "town.chart_title", title),
     panels: [
       {
         title: t("chart.rates"),

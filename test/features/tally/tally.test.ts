@@ -96,6 +96,29 @@ describe("the tally on demand", () => {
     ]);
   });
 
+  it("gives a whole year's figures with /tally and the year", async () => {
+    await fileRequest(h, people.villager.id);
+
+    await h.send(people.neighbour.id, { type: "command", command: "tally", args: "2026" }, { group });
+
+    expect(h.last(group)?.text.split("\n").slice(0, 2)).toEqual([
+      "📊 东风村2026年全年晾晒",
+      "收到诉求1件（反映问题1）",
+    ]);
+  });
+
+  it("gives this month so far with /stats in the group, its picture first", async () => {
+    await fileRequest(h, people.villager.id);
+
+    await h.send(people.neighbour.id, { type: "command", command: "stats" }, { group });
+
+    const stats = h.last(group)?.entry.message;
+    expect([stats?.lines[0]?.params, stats?.chart?.panels.length]).toEqual([
+      { village: "东风村", year: 2026, month: 11 },
+      3,
+    ]);
+  });
+
   it("refuses a month it cannot read, saying how to write one", async () => {
     const outcome = await h.send(
       people.neighbour.id,
