@@ -57,9 +57,9 @@ export function privateTarget(deps: Deps, member: Member): DeliveryTarget | unde
   return { channel: chosen.channel, chatId: chosen.userId, language, memberId: member.id };
 }
 
-export function tell(unit: Unit, member: Member, message: OutgoingMessage): void {
+export function tell(unit: Unit, member: Member, message: OutgoingMessage, options?: EnqueueOptions): void {
   const target = privateTarget(unit.deps, member);
-  if (target !== undefined) unit.tx.enqueue(target, message);
+  if (target !== undefined) unit.tx.enqueue(target, message, options);
 }
 
 /** Posts to every chat the village's group lives in: its bound groups and the local group. */

@@ -9,6 +9,7 @@ import {
   villageOf,
 } from "../../app/deps.js";
 import { type Button, message, type OutgoingMessage, type Text } from "../../app/messages.js";
+import type { EnqueueOptions } from "../../app/ports.js";
 import { Members, roleKey, Villages } from "../../app/tables.js";
 import { t as kernel } from "../../app/text.js";
 import { calendarGaps, formatLocal, localDate, localParts } from "../../domain/calendar.js";
@@ -91,6 +92,9 @@ async function namesFor(
  * Sends the request's card to each person, each with their own first line and buttons. Reads only the
  * people it names and tells, never the whole roster, so a big village costs no more than a small one.
  */
+/** Reminders and alerts the jobs send are bulk: they wait behind replies, and for the end of quiet hours. */
+const REMINDER: EnqueueOptions = { bulk: true };
+
 async function tellEach(
   unit: Unit,
   request: ServiceRequest,
@@ -98,6 +102,7 @@ async function tellEach(
   lead: (member: Member) => Text,
   withMedia: ReadonlySet<string> = new Set(),
   village?: Village,
+  options?: EnqueueOptions,
 ): Promise<void> {
   const home = village ?? (await villageOf(unit, request.villageId));
   const names = await namesFor(unit, request);
@@ -112,7 +117,7 @@ async function tellEach(
       timeZone: unit.deps.calendar.timeZone,
       withMedia: withMedia.has(member.id),
     };
-    tell(unit, member, requestCard(request, context, lead(member)));
+    tell(unit, member, requestCard(request, context, lead(member)), options);
   }
 }
 
@@ -638,7 +643,7 @@ export async function alertRed(deps: Deps): Promise<void> {
           const lead = (member: Member) =>
             t(member.id === owner?.id ? "notify.red_owner" : "notify.red", params);
           const audience = [...secretaries.map((m) => m.id), ...(owner === undefined ? [] : [owner.id])];
-          await tellEach(unit, request, audience, lead, new Set(), village);
+          await tellEach(unit, request, audience, lead, new Set(), village, REMINDER);
         }
         const escalateAt = townEscalationAt(new Date(deadline), unit.deps.calendar);
         if (
@@ -692,7 +697,7 @@ export async function remindYellow(deps: Deps): Promise<void> {
             : [request.ownerId];
         const lead = (member: Member) =>
           t(member.id === request.ownerId ? "notify.yellow_owner" : "notify.yellow", params);
-        await tellEach(unit, request, audience, lead, new Set(), village);
+        await tellEach(unit, request, audience, lead, new Set(), village, REMINDER);
       }
     });
   }
@@ -710,7 +715,7 @@ export async function remindUnrated(deps: Deps): Promise<void> {
         if ((await unit.tx.get(RequestAlerts, id)) !== undefined) continue;
         unit.tx.put(RequestAlerts, { id, villageId: village.id, at: unit.now.toISOString() });
         const lead = () => t("notify.rate_reminder", { id: request.id });
-        await tellEach(unit, request, parties(request), lead, new Set(), village);
+        await tellEach(unit, request, parties(request), lead, new Set(), village, REMINDER);
       }
     });
   }
@@ -731,7 +736,7 @@ export async function warnCalendarGaps(deps: Deps): Promise<void> {
         if ((await unit.tx.get(RequestAlerts, key)) !== undefined) continue;
         unit.tx.put(RequestAlerts, { id: key, villageId: village.id, at: unit.now.toISOString() });
         for (const secretary of await secretariesOf(unit, village.id)) {
-          tell(unit, secretary, message([t("calendar.gap", { year })]));
+          tell(unit, secretary, message([t("calendar.gap", { year })]), REMINDER);
         }
       }
     }
