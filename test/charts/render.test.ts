@@ -70,7 +70,7 @@ describe("chart pictures", () => {
     expect((ban as RenderedImage).pixels.equals((box as RenderedImage).pixels)).toBe(false);
   });
 
-  it("gives a PNG as tall as its panels, in the reader's language", async () => {
+  it("gives a PNG as tall as its panels, its words drawn, in the reader's language", async () => {
     const seen: string[] = [];
     const draw = createChartRenderer((text, language) => {
       seen.push(language);
@@ -78,8 +78,10 @@ describe("chart pictures", () => {
     });
 
     const png = await draw(chart, "en");
+    const blank = (await rasterize(chartSvg(chart, say), [])).asPng();
 
     expect(png.subarray(1, 4).toString("latin1")).toBe("PNG");
+    expect(png.length).toBeGreaterThan(blank.length * 1.2);
     expect(png.readUInt32BE(16)).toBe(720);
     expect(png.readUInt32BE(20)).toBeGreaterThan(400);
     expect(new Set(seen)).toEqual(new Set(["en"]));
