@@ -2,6 +2,7 @@ import { z } from "zod";
 import { isValidTimeZone } from "./domain/calendar.js";
 import { Language } from "./domain/model.js";
 import { parseQuietHours } from "./domain/quiet.js";
+import { type MonthlyTime, parseMonthlyTime } from "./domain/tally.js";
 
 const flag = z
   .enum(["on", "off", "true", "false", "1", "0"], { message: "must be on or off" })
@@ -34,6 +35,16 @@ export const Config = z.object({
       })
       .transform((text) => (text === "off" ? undefined : parseQuietHours(text))),
     "22:00-07:00",
+  ),
+  /** When the monthly tally goes out: a day of the month (1-28) and a local time. */
+  TALLY_AT: withDefault(
+    z
+      .string()
+      .refine((text) => parseMonthlyTime(text) !== undefined, {
+        message: "must be a day of the month from 1 to 28 and a time, such as 1 09:00",
+      })
+      .transform((text) => parseMonthlyTime(text) as MonthlyTime),
+    "1 09:00",
   ),
   LOCAL_CHAT: withDefault(flag, "on"),
   RESPOND_WORKING_DAYS: withDefault(wholeNumber(1, 30), 1),

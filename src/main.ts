@@ -52,6 +52,7 @@ export async function startApp(
     calendar: workingCalendar(config.TIME_ZONE, holidays.data),
     channels,
     defaultLanguage: config.DEFAULT_LANGUAGE,
+    tallyAt: config.TALLY_AT,
     schedule,
   });
   const { store } = app;

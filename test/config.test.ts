@@ -24,6 +24,16 @@ describe("configuration", () => {
     ]);
   });
 
+  it("sends the monthly tally on the 1st at 09:00 unless told otherwise", () => {
+    const fallback = parseConfig({});
+    const fifth = parseConfig({ TALLY_AT: "5 18:30" });
+
+    expect([fallback.ok && fallback.config.TALLY_AT, fifth.ok && fifth.config.TALLY_AT]).toEqual([
+      { day: 1, hour: 9, minute: 0 },
+      { day: 5, hour: 18, minute: 30 },
+    ]);
+  });
+
   it("treats an empty value as unset", () => {
     const result = parseConfig({ TELEGRAM_BOT_TOKEN: "", PORT: "" });
     expect(result.ok && [result.config.TELEGRAM_BOT_TOKEN, result.config.PORT]).toEqual([undefined, 3000]);
@@ -36,6 +46,7 @@ describe("configuration", () => {
     ["TELEGRAM_BOT_TOKEN", "oops", "TELEGRAM_BOT_TOKEN: must look like"],
     ["TELEGRAM_WEBHOOK_URL", "http://example.com/hook", "TELEGRAM_WEBHOOK_URL: must be an https:// URL"],
     ["QUIET_HOURS", "10pm-7am", "QUIET_HOURS: must be a span such as 22:00-07:00, or off"],
+    ["TALLY_AT", "31 09:00", "TALLY_AT: must be a day of the month from 1 to 28 and a time"],
   ])("stops on a bad %s with a message naming it", (name, value, expected) => {
     const result = parseConfig({ [name]: value });
     expect(result.ok ? "" : result.message).toContain(expected);

@@ -1,6 +1,7 @@
 import type { WorkingCalendar } from "../domain/calendar.js";
 import { DEFAULT_DEADLINE_POLICY, type DeadlinePolicy } from "../domain/deadlines.js";
 import type { ChannelName, Language, Member, Village } from "../domain/model.js";
+import { DEFAULT_TALLY_AT, type MonthlyTime } from "../domain/tally.js";
 import { type Deps, inUnit } from "./deps.js";
 import type { Feature } from "./feature.js";
 import { handleInbound, type InboundOutcome, type Kernel } from "./handle.js";
@@ -29,6 +30,8 @@ export interface AppConfig {
   defaultLanguage?: Language;
   /** Where the features' jobs are registered; none when omitted (scripts, most tests). */
   schedule?: Schedule;
+  /** When the monthly tally goes out; the 1st at 09:00 when omitted. */
+  tallyAt?: MonthlyTime;
 }
 
 /** The app every caller shares: main.ts, the scripts and the tests build it the same way. */
@@ -57,8 +60,12 @@ export async function createApp(config: AppConfig): Promise<App> {
     calendar: config.calendar,
     channels: config.channels,
     defaultLanguage: config.defaultLanguage ?? "zh-CN",
+    tallyAt: config.tallyAt ?? DEFAULT_TALLY_AT,
   };
-  for (const job of registry.jobs) config.schedule?.add(job.name, job.cron, (now) => job.run(deps, now));
+  for (const job of registry.jobs) {
+    const cron = typeof job.cron === "string" ? job.cron : job.cron(deps);
+    config.schedule?.add(job.name, cron, (now) => job.run(deps, now));
+  }
   const kernel: Kernel = { deps, registry };
   return {
     deps,

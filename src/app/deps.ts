@@ -3,6 +3,7 @@ import type { DeadlinePolicy } from "../domain/deadlines.js";
 import type { ChannelName, Language, Member, Village } from "../domain/model.js";
 import { nextRefresh, REFRESH_EVERY_MS } from "../domain/refresh.js";
 import type { Deadlines } from "../domain/request.js";
+import type { MonthlyTime } from "../domain/tally.js";
 import type { OutgoingMessage } from "./messages.js";
 import type { Clock, DeliveryTarget, EnqueueOptions, Store, Transaction } from "./ports.js";
 import { Bindings, Members, roleKey, TownBindings, Towns, Villages } from "./tables.js";
@@ -15,6 +16,8 @@ export interface Deps {
   /** Channels running in this process; messages are only queued for these. */
   channels: readonly ChannelName[];
   defaultLanguage: Language;
+  /** When the monthly tally goes out, in local time. */
+  tallyAt: MonthlyTime;
 }
 
 /** What one unit of work has at hand. */

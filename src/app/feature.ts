@@ -166,8 +166,8 @@ export interface MenuEntry {
 /** Timed work: what is due now is worked out from stored state, so running late or twice is harmless. */
 export interface JobSpec {
   name: string;
-  /** node-cron expression in the app's time zone. */
-  cron: string;
+  /** node-cron expression in the app's time zone, or one made from the configuration. */
+  cron: string | ((deps: Deps) => string);
   run(deps: Deps, now: Date): Promise<void>;
 }
 

@@ -15,6 +15,36 @@ export function isMonth(text: string): boolean {
   return MONTH.test(text);
 }
 
+/** A time each month, in local time: when the monthly tally goes out. */
+export interface MonthlyTime {
+  /** 1 to 28, so that every month has it. */
+  day: number;
+  hour: number;
+  minute: number;
+}
+
+export const DEFAULT_TALLY_AT: MonthlyTime = { day: 1, hour: 9, minute: 0 };
+
+const MONTHLY_TIME = /^([1-9]|1\d|2[0-8]) ([01]?\d|2[0-3]):([0-5]\d)$/;
+
+/** "1 09:00" → the 1st at 09:00; undefined for anything else. */
+export function parseMonthlyTime(text: string): MonthlyTime | undefined {
+  const found = MONTHLY_TIME.exec(text.trim());
+  if (found === null) return undefined;
+  return { day: Number(found[1]), hour: Number(found[2]), minute: Number(found[3]) };
+}
+
+/** The node-cron expression of a monthly time. */
+export function monthlyCron(at: MonthlyTime): string {
+  return `${at.minute} ${at.hour} ${at.day} * *`;
+}
+
+/** Whether this month's time has come, as of a local day of the month and time of day. */
+export function monthlyTimeReached(at: MonthlyTime, day: number, hour: number, minute: number): boolean {
+  if (day !== at.day) return day > at.day;
+  return hour * 60 + minute >= at.hour * 60 + at.minute;
+}
+
 /** What a tally covers: a month ("2026-11") or a whole year ("2026"). */
 export type Period = string;
 

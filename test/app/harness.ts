@@ -5,6 +5,7 @@ import type { OutgoingMessage } from "../../src/app/messages.js";
 import type { OutboxEntry, Schedule } from "../../src/app/ports.js";
 import type { WorkingCalendar } from "../../src/domain/calendar.js";
 import type { Member } from "../../src/domain/model.js";
+import type { MonthlyTime } from "../../src/domain/tally.js";
 import { addMemberIn } from "../../src/features/roster/index.js";
 import { proposeTopicIn } from "../../src/features/topics/index.js";
 import { createMemoryStore } from "../../src/store/memory.js";
@@ -20,7 +21,7 @@ export interface Delivered {
 /** An app on the in-memory store with a clock the test moves, and the local channel's chats read back. */
 export async function createHarness(
   start = "2026-11-23T02:00:00Z",
-  options: { schedule?: Schedule; calendar?: WorkingCalendar } = {},
+  options: { schedule?: Schedule; calendar?: WorkingCalendar; tallyAt?: MonthlyTime } = {},
 ) {
   let now = new Date(start);
   const clock = { now: () => now };
@@ -33,6 +34,7 @@ export async function createHarness(
     },
     ...(options.schedule === undefined ? {} : { schedule: options.schedule }),
     ...(options.calendar === undefined ? {} : { calendar: options.calendar }),
+    ...(options.tallyAt === undefined ? {} : { tallyAt: options.tallyAt }),
   });
   if (store === undefined) throw new Error("store not opened");
   const memory = store;

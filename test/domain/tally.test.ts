@@ -2,8 +2,11 @@ import { describe, expect, it } from "vitest";
 import type { Rating, ServiceRequest } from "../../src/domain/model.js";
 import type { Poll } from "../../src/domain/poll.js";
 import {
+  monthlyCron,
+  monthlyTimeReached,
   monthRange,
   nextMonth,
+  parseMonthlyTime,
   periodRange,
   previousMonth,
   previousPeriod,
@@ -313,5 +316,27 @@ describe("requests settled before the period", () => {
     );
 
     expect([tally.requests.due, tally.requests.resolvedOfDue, tally.rated]).toEqual([1, 1, 0]);
+  });
+});
+
+describe("the monthly tally's time", () => {
+  it("reads a day and a time, and refuses a day some months lack", () => {
+    expect([parseMonthlyTime("1 09:00"), parseMonthlyTime("28 7:30"), parseMonthlyTime("31 09:00")]).toEqual([
+      { day: 1, hour: 9, minute: 0 },
+      { day: 28, hour: 7, minute: 30 },
+      undefined,
+    ]);
+  });
+
+  it("is reached on its day at its time, and on every later day of the month", () => {
+    const at = { day: 5, hour: 9, minute: 30 };
+
+    expect([
+      monthlyTimeReached(at, 4, 23, 59),
+      monthlyTimeReached(at, 5, 9, 29),
+      monthlyTimeReached(at, 5, 9, 30),
+      monthlyTimeReached(at, 20, 0, 0),
+      monthlyCron(at),
+    ]).toEqual([false, false, true, true, "30 9 5 * *"]);
   });
 });

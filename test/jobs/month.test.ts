@@ -239,8 +239,9 @@ describe("a month of a village, driven by the clock", () => {
   it("publishes December's figures as the month went: 2 received, 1 answered on time, 1 of 2 due resolved", () => {
     const december = tallies.find((text) => text.startsWith("📊 东风村2026年12月晾晒"));
 
-    expect(december?.split("\n").slice(1, 7)).toEqual([
+    expect(december?.split("\n").slice(1, 8)).toEqual([
       "收到诉求2件（反映问题2）",
+      "按类别：电力路灯1、道路交通1",
       "按时响应率：50%（1/2）",
       "办结率：50%（1/2）",
       "满意率：100%（1/1，另有0件办结后3天未评价，不算满意）",

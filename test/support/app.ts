@@ -4,6 +4,7 @@ import type { InboundInput } from "../../src/app/inbound.js";
 import type { Clock, OpenStore, Schedule } from "../../src/app/ports.js";
 import { type WorkingCalendar, workingCalendar } from "../../src/domain/calendar.js";
 import type { ChannelName } from "../../src/domain/model.js";
+import type { MonthlyTime } from "../../src/domain/tally.js";
 import { FEATURES } from "../../src/features/index.js";
 import { createMemoryStore } from "../../src/store/memory.js";
 
@@ -15,6 +16,7 @@ export interface TestAppOptions {
   features?: readonly Feature[];
   schedule?: Schedule;
   calendar?: WorkingCalendar;
+  tallyAt?: MonthlyTime;
 }
 
 /** The app as main.ts builds it, on Shanghai time with no holidays, in memory unless told otherwise. */
@@ -28,6 +30,7 @@ export function createTestApp(options: TestAppOptions = {}): Promise<App> {
     channels: options.channels ?? ["local"],
     defaultLanguage: "zh-CN",
     ...(options.schedule === undefined ? {} : { schedule: options.schedule }),
+    ...(options.tallyAt === undefined ? {} : { tallyAt: options.tallyAt }),
   });
 }
 

@@ -3,7 +3,7 @@ import { bindingKey, TownBindings, Towns } from "../../app/tables.js";
 import { localDate } from "../../domain/calendar.js";
 import type { Village } from "../../domain/model.js";
 import { canConvene } from "../../domain/permissions.js";
-import { isPeriod, type Period } from "../../domain/tally.js";
+import { isPeriod, monthlyCron, type Period } from "../../domain/tally.js";
 import { tallyNow } from "./codecs.js";
 import { text } from "./i18n.js";
 import { TalliesSent, TownTalliesSent } from "./tables.js";
@@ -82,5 +82,11 @@ export const tallyFeature: Feature = {
         canConvene(member, village.id) ? tallyNow.button(t("menu.tally"), {}) : undefined,
     },
   ],
-  jobs: [{ name: "tally.monthly", cron: "0 9 1 * *", run: (deps) => publishMonthlyTallies(deps) }],
+  jobs: [
+    {
+      name: "tally.monthly",
+      cron: (deps) => monthlyCron(deps.tallyAt),
+      run: (deps) => publishMonthlyTallies(deps),
+    },
+  ],
 };

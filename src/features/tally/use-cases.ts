@@ -6,6 +6,7 @@ import type { RequestKind, SatisfactionFormula, Town, Village } from "../../doma
 import {
   isMonth,
   type Month,
+  monthlyTimeReached,
   monthRange,
   type Period,
   type PeriodTally,
@@ -18,7 +19,7 @@ import {
 import { Decisions } from "../decisions/index.js";
 import { Meetings } from "../meetings/index.js";
 import { Polls } from "../polls/index.js";
-import { Requests } from "../requests/index.js";
+import { categoryName, Requests } from "../requests/index.js";
 import { Topics } from "../topics/index.js";
 import { text } from "./i18n.js";
 import { TalliesSent, TownTalliesSent } from "./tables.js";
@@ -59,6 +60,14 @@ function change(
   return t(now > before ? `${of}.up` : `${of}.down`, { points: Math.abs(now - before) });
 }
 
+/** Requests received by category, most first; no line for a month with none. */
+function categoriesLine(village: Village, byCategory: Record<string, number>): Text[] {
+  const counted = Object.entries(byCategory).sort(([, a], [, b]) => b - a);
+  if (counted.length === 0) return [];
+  const parts = counted.map(([id, count]) => t("category", { name: categoryName(village, id), count }));
+  return [t("categories", { list: parts.reduce((first, rest) => t("join", { first, rest })) })];
+}
+
 /** The tally as the group reads it: figures, change on last month, and the formulas in plain words. No names. */
 export function tallyMessage(
   village: Village,
@@ -80,6 +89,7 @@ export function tallyMessage(
       count: requests.received,
       kinds: kinds.length === 0 ? t("kinds.none") : kinds.reduce((first, rest) => t("join", { first, rest })),
     }),
+    ...categoriesLine(village, requests.byCategory),
     t("response", {
       rate: rate(tally.responseRate),
       part: requests.respondedOnTime,
@@ -292,9 +302,6 @@ export async function townTally(unit: Unit, town: Town, period: Period): Promise
   return order.length === 0 ? message(text) : { ...message(text), chart };
 }
 
-/** When the monthly tally goes out: the 1st of the month at 09:00 local time. */
-export const TALLY_HOUR = 9;
-
 function existedBefore(createdAt: string, month: Month, zone: string): boolean {
   return Date.parse(createdAt) < monthRange(month, zone).end.getTime();
 }
@@ -307,7 +314,8 @@ function existedBefore(createdAt: string, month: Month, zone: string): boolean {
 export async function publishMonthlyTallies(deps: Deps): Promise<void> {
   const zone = deps.calendar.timeZone;
   const now = deps.clock.now();
-  if (localParts(now, zone).day === 1 && localParts(now, zone).hour < TALLY_HOUR) return;
+  const { day, hour, minute } = localParts(now, zone);
+  if (!monthlyTimeReached(deps.tallyAt, day, hour, minute)) return;
   const month = lastMonth(now, zone);
   const villages = await inUnit(deps, (unit) => unit.tx.all(Villages));
   for (const { id } of villages) {

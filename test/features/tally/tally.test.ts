@@ -2,6 +2,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { localGroupChat } from "../../../src/app/deps.js";
 import { publishMonthlyTallies } from "../../../src/features/tally/index.js";
 import { createHarness, fileRequest, type Harness, seedVillage } from "../../app/harness.js";
+import { manualSchedule } from "../../support/app.js";
 import type { SeededVillage } from "../../support/village.js";
 
 let h: Harness;
@@ -39,6 +40,27 @@ describe("the monthly tally (月度晾晒)", () => {
     expect(early).toBe(0);
     expect(tallies().map((m) => m.text.split("\n").slice(0, 2))).toEqual([
       ["📊 东风村2026年11月晾晒", "收到诉求1件（反映问题1）"],
+    ]);
+  });
+
+  it("goes out on the day and at the time the configuration names, and its cron says the same", async () => {
+    const schedule = manualSchedule();
+    h = await createHarness("2026-11-23T02:00:00Z", { schedule, tallyAt: { day: 5, hour: 18, minute: 30 } });
+    people = await seedVillage(h);
+    await fileRequest(h, people.villager.id);
+    at("2026-12-05T18:29:00");
+    await publishMonthlyTallies(h.deps);
+    await h.drain();
+    const early = tallies().length;
+
+    at("2026-12-05T18:30:00");
+    await publishMonthlyTallies(h.deps);
+    await h.drain();
+
+    expect([early, tallies().length, schedule.jobs.get("tally.monthly")?.cron]).toEqual([
+      0,
+      1,
+      "30 18 5 * *",
     ]);
   });
 

@@ -118,7 +118,7 @@ describe("supervisors and the formula (镇督办)", () => {
     });
     const satisfaction = async () => {
       await h.send(people.neighbour.id, { type: "command", command: "stats" }, { group: "g" });
-      return h.last("g")?.entry.message.lines[4];
+      return h.last("g")?.entry.message.lines.find((line) => line.key === "tally.satisfaction");
     };
     await h.send(people.secretary.id, { type: "bind_group" }, { group: "g" });
     const before = await satisfaction();
