@@ -15,6 +15,7 @@ import { takeRequestIn } from "../../src/features/requests/use-cases.js";
 import { createDispatcher, type Dispatcher } from "../../src/outbox/dispatcher.js";
 import { openLowdbStore } from "../../src/store/lowdb/index.js";
 import { createTestApp, manualSchedule } from "../support/app.js";
+import { yesNoPoll } from "../support/polls.js";
 import { type SeededVillage, seedVillage } from "../support/village.js";
 
 /**
@@ -169,19 +170,7 @@ beforeAll(async () => {
   await runUntil("2026-12-01T10:00:00");
   lampId = await file(people.villager, "power");
   roadId = await file(people.neighbour, "roads");
-  const poll = expectOk(
-    await unit((u) =>
-      openPollIn(u, people.secretary, {
-        question: "同意用村集体资金修村口的路吗？",
-        kind: "yes_no",
-        options: [],
-        anonymous: true,
-        results: "live",
-        perHousehold: false,
-        days: 3,
-      }),
-    ),
-  );
+  const poll = expectOk(await unit((u) => openPollIn(u, people.secretary, yesNoPoll())));
   await runUntil("2026-12-01T11:00:00");
   expectOk(await unit((u) => takeRequestIn(u, people.otherWorker, lampId)));
   await runUntil("2026-12-02T09:00:00");

@@ -3,6 +3,7 @@ import { inUnit } from "../../../src/app/deps.js";
 import { remindNonVoters } from "../../../src/features/polls/index.js";
 import { openPollIn } from "../../../src/features/polls/use-cases.js";
 import { addMemberIn } from "../../../src/features/roster/index.js";
+import { yesNoPoll } from "../../support/polls.js";
 import { createTelegramHarness, groupChat, joinVillage, setUpVillage, tgUser } from "./fake-api.js";
 
 const secretary = tgUser(101, "王书记");
@@ -17,17 +18,7 @@ describe("the poll reminder on Telegram", () => {
     const chief = await h.memberOf(secretary);
     if (chief === undefined) throw new Error("no secretary");
     await inUnit(h.app.deps, (unit) => addMemberIn(unit, chief, "赵奶奶，村民，二组1号"));
-    await inUnit(h.app.deps, (unit) =>
-      openPollIn(unit, chief, {
-        question: "要不要装路灯？",
-        kind: "yes_no",
-        options: [],
-        anonymous: true,
-        results: "live",
-        perHousehold: false,
-        days: 3,
-      }),
-    );
+    await inUnit(h.app.deps, (unit) => openPollIn(unit, chief, yesNoPoll("要不要装路灯？")));
     await h.dispatcher.flush();
     h.advance(48 * 3_600_000 + 60_000);
 

@@ -13,6 +13,7 @@ import { changePollIn, openPollIn } from "../../../src/features/polls/use-cases.
 import { addMemberIn } from "../../../src/features/roster/index.js";
 import { proposeTopicIn } from "../../../src/features/topics/index.js";
 import { addVillagers, createHarness, type Harness, seedVillage } from "../../app/harness.js";
+import { yesNoPoll } from "../../support/polls.js";
 import { type SeededVillage, seedVillage as seedSharedVillage } from "../../support/village.js";
 
 let h: Harness;
@@ -36,16 +37,7 @@ const say = (userId: string, text: string) => h.send(userId, { type: "text", tex
 
 async function open(settings: Partial<NewPoll> = {}): Promise<Poll> {
   const opened = await inUnit(h.deps, (unit) =>
-    openPollIn(unit, people.secretary, {
-      question: "同意用村集体资金修村口的路吗？",
-      kind: "yes_no",
-      options: [],
-      anonymous: true,
-      results: "live",
-      perHousehold: false,
-      days: 3,
-      ...settings,
-    }),
+    openPollIn(unit, people.secretary, yesNoPoll(undefined, settings)),
   );
   if (!opened.ok) throw new Error(opened.reason);
   await h.drain();

@@ -4,6 +4,7 @@ import { recordDecisionIn } from "../../../src/features/decisions/use-cases.js";
 import { openPollIn } from "../../../src/features/polls/use-cases.js";
 import { proposeTopicIn } from "../../../src/features/topics/index.js";
 import { createHarness, type Harness, seedVillage } from "../../app/harness.js";
+import { yesNoPoll } from "../../support/polls.js";
 import type { SeededVillage } from "../../support/village.js";
 
 let h: Harness;
@@ -21,15 +22,7 @@ beforeEach(async () => {
       attachments: [],
       requestIds: [],
     });
-    await openPollIn(unit, people.secretary, {
-      question: "要不要装路灯？",
-      kind: "yes_no",
-      options: [],
-      anonymous: true,
-      results: "live",
-      perHousehold: false,
-      days: 3,
-    });
+    await openPollIn(unit, people.secretary, yesNoPoll("要不要装路灯？"));
     await recordDecisionIn(unit, people.secretary, {
       outcome: "修村口的路",
       ownerId: people.worker.id,
