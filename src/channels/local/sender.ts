@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { mkdir, stat, writeFile } from "node:fs/promises";
+import { mkdir, rename, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { OutboxEntry } from "../../app/ports.js";
 import type { ChartRenderer } from "../../charts/render.js";
@@ -33,7 +33,10 @@ async function drawChart(entry: OutboxEntry, charts: LocalCharts): Promise<strin
   );
   if (!drawn) {
     await mkdir(charts.dir, { recursive: true });
-    await writeFile(path, await charts.draw(chart, entry.target.language));
+    // Whole or not at all: a crash mid-write must not leave a half picture that a retry takes as drawn.
+    const partial = `${path}.${process.pid}.tmp`;
+    await writeFile(partial, await charts.draw(chart, entry.target.language));
+    await rename(partial, path);
   }
   return [name];
 }

@@ -646,17 +646,17 @@ export async function alertRed(deps: Deps): Promise<void> {
           await tellEach(unit, request, audience, lead, new Set(), village, REMINDER);
         }
         const escalateAt = townEscalationAt(new Date(deadline), unit.deps.calendar);
-        if (
-          unit.now >= escalateAt &&
-          (await firstAlert(unit, village.id, `${request.id}:town:${deadline}`))
-        ) {
+        const town = `${village.id}:${request.id}:town:${deadline}`;
+        if (unit.now >= escalateAt && (await unit.tx.get(RequestAlerts, town)) === undefined) {
           const zone = unit.deps.calendar.timeZone;
           const notice = t("notify.town", {
             ...params,
             village: village.name,
             deadline: formatLocal(new Date(deadline), zone),
           });
-          await tellTown(unit, village.townId, message([notice]), { bulk: true });
+          // Recorded only once someone is told: a town with no chat and no supervisor yet hears of it when it has one.
+          if (await tellTown(unit, village.townId, message([notice]), { bulk: true }))
+            unit.tx.put(RequestAlerts, { id: town, villageId: village.id, at: unit.now.toISOString() });
         }
       }
     });

@@ -5,6 +5,7 @@ import type { Category, ChannelName, Identity, Language, Member, Town, Village }
 import { displayName, MAX_PERSON_NAME, MAX_PLACE_NAME, validName } from "../../domain/names.js";
 import { canBindGroup, canManageTown, canReleaseGroup } from "../../domain/permissions.js";
 import { ok, type Result, refuse } from "../../domain/result.js";
+import type { MonthlyTime } from "../../domain/tally.js";
 import { sendRequestButton } from "../intake/index.js";
 import { text } from "./i18n.js";
 
@@ -174,6 +175,10 @@ export async function bindGroupIn(
   return ok(village);
 }
 
+function tallyTime(at: MonthlyTime): { day: number; time: string } {
+  return { day: at.day, time: `${String(at.hour).padStart(2, "0")}:${String(at.minute).padStart(2, "0")}` };
+}
+
 async function townName(unit: Unit, townId: string): Promise<string> {
   return (await unit.tx.get(Towns, townId))?.name ?? townId;
 }
@@ -210,7 +215,7 @@ export async function bindTownGroupIn(
   });
   unit.tx.enqueue(
     { channel, chatId, language: village.language },
-    message([t("town.welcome", { town: town.name })]),
+    message([t("town.welcome", { town: town.name, ...tallyTime(unit.deps.tallyAt) })]),
   );
   return ok(town);
 }

@@ -339,8 +339,9 @@ export async function publishMonthlyTallies(deps: Deps): Promise<void> {
       if (villagesThen.length === 0) return;
       const key = `${town.id}/${month}`;
       if ((await unit.tx.get(TownTalliesSent, key)) !== undefined) return;
-      unit.tx.put(TownTalliesSent, { id: key, townId: town.id, month, at: unit.now.toISOString() });
-      await tellTown(unit, town.id, await townTally(unit, town, month), { bulk: true });
+      // Recorded only once someone is told: a town with nobody to tell yet is tried again at the next run.
+      if (await tellTown(unit, town.id, await townTally(unit, town, month), { bulk: true }))
+        unit.tx.put(TownTalliesSent, { id: key, townId: town.id, month, at: unit.now.toISOString() });
     });
   }
 }

@@ -186,6 +186,19 @@ describe("escalation to the town (red + 5 working days)", () => {
     ).toHaveLength(1);
   });
 
+  it("keeps it for the town until someone can be told: a chat bound later gets it at the next run", async () => {
+    await overdueRequest();
+    at("2026-12-22T10:00:00");
+    await alertRed(h.deps);
+
+    await bindTownChat();
+    await alertRed(h.deps);
+    await alertRed(h.deps);
+    await h.drain();
+
+    expect(escalations()).toHaveLength(1);
+  });
+
   it("sends nothing to the town for a request resolved in time", async () => {
     await bindTownChat();
     const id = await overdueRequest();
