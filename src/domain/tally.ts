@@ -191,18 +191,19 @@ export function tallyPeriod(
     byState: { open: 0, resolved: 0, closed: 0 },
     lights: { green: 0, yellow: 0, red: 0 },
   };
+  const from = start.getTime();
+  const until = end.getTime();
+  const upTo = passed.getTime();
+  const inPeriod = (at: number) => at >= from && at < until;
   for (const request of records.requests) {
+    const created = Date.parse(request.createdAt);
+    if (created >= until) continue;
     const counted = request.state !== "declined" && request.state !== "merged";
     const resolved = request.resolvedAt === undefined ? undefined : Date.parse(request.resolvedAt);
-    if (Date.parse(request.createdAt) >= end.getTime()) continue;
+    const resolveBy = Date.parse(request.resolveBy);
     // Settled before the period with no deadline in it: nothing of it counts (most of a year's requests).
-    if (
-      (resolved !== undefined || !counted) &&
-      lastActivity(request) < start.getTime() &&
-      Date.parse(request.resolveBy) < start.getTime()
-    )
-      continue;
-    if (within(request.createdAt, start, end)) {
+    if ((resolved !== undefined || !counted) && resolveBy < from && lastActivity(request) < from) continue;
+    if (inPeriod(created)) {
       figures.received++;
       figures.byKind[request.kind] = (figures.byKind[request.kind] ?? 0) + 1;
       figures.byCategory[request.categoryId] = (figures.byCategory[request.categoryId] ?? 0) + 1;
@@ -210,28 +211,24 @@ export function tallyPeriod(
       if (answered !== undefined && Date.parse(answered) <= Date.parse(request.respondBy))
         figures.respondedOnTime++;
       if (!counted) figures.byState.closed++;
-      else if (request.resolvedAt === undefined) figures.byState.open++;
+      else if (resolved === undefined) figures.byState.open++;
       else figures.byState.resolved++;
     }
-    if (
-      counted &&
-      Date.parse(request.createdAt) < passed.getTime() &&
-      (resolved === undefined || resolved >= passed.getTime())
-    )
-      figures.lights[lightFor(new Date(request.windowStart), new Date(request.resolveBy), passed)]++;
-    if (counted && within(request.resolveBy, start, passed)) {
+    if (counted && created < upTo && (resolved === undefined || resolved >= upTo))
+      figures.lights[lightFor(new Date(request.windowStart), new Date(resolveBy), passed)]++;
+    if (counted && resolveBy >= from && resolveBy < upTo) {
       figures.due++;
-      if (resolved !== undefined && resolved < end.getTime()) figures.resolvedOfDue++;
-      if (resolved === undefined || resolved > Date.parse(request.resolveBy)) figures.redLights++;
+      if (resolved !== undefined && resolved < until) figures.resolvedOfDue++;
+      if (resolved === undefined || resolved > resolveBy) figures.redLights++;
     }
     for (const entry of request.timeline) {
-      if (entry.action === "rated" && entry.rating !== undefined && within(entry.at, start, end))
+      if (entry.action === "rated" && entry.rating !== undefined && inPeriod(Date.parse(entry.at)))
         figures.ratings[entry.rating]++;
     }
     if (
       counted &&
       resolved !== undefined &&
-      within(request.resolvedAt, start, end) &&
+      inPeriod(resolved) &&
       request.rating === undefined &&
       now.getTime() - resolved >= UNRATED_AFTER_MS
     )

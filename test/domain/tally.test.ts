@@ -177,6 +177,19 @@ describe("the month's tally of a village", () => {
     expect([tally.requests.due, tally.requests.redLights, tally.resolutionRate]).toEqual([0, 0, undefined]);
   });
 
+  it("counts a deadline of an earlier month, still open, as a red light but not as due again", () => {
+    const tally = tallyPeriod(
+      records({
+        requests: [request({ createdAt: "2026-09-20T02:00:00Z", resolveBy: "2026-10-10T16:00:00Z" })],
+      }),
+      "2026-11",
+      ZONE,
+      NOW,
+    );
+
+    expect([tally.requests.due, tally.requests.redLights, tally.requests.lights.red]).toEqual([0, 0, 1]);
+  });
+
   it("gives satisfaction as (满意 + 基本满意) over ratings, shows the unrated apart, and never counts them as satisfied", () => {
     const requests = [
       request({ createdAt: "2026-11-01T02:00:00Z", ...rated("2026-11-05T02:00:00Z", "satisfied") }),
