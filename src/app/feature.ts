@@ -184,8 +184,8 @@ export interface Feature {
   onText?: (turn: MemberTurn, text: string) => Promise<Outcome | undefined>;
   /** Someone the channel checked is in a village's group asks to join it. */
   onJoin?: (turn: Turn, villageId: string) => Promise<Outcome>;
-  /** A group admin (checked by the channel) binds the group to a village. */
-  onBindGroup?: (turn: GroupTurn) => Promise<Outcome>;
+  /** A group admin (checked by the channel) binds the group; `args` is what followed the command. */
+  onBindGroup?: (turn: GroupTurn, args: string) => Promise<Outcome>;
   jobs?: readonly JobSpec[];
   /** The outbox gave a message up (`reason` as the platform put it); runs in its own unit of work. */
   onUndelivered?: (unit: Unit, entry: OutboxEntry, reason: string) => Promise<void>;

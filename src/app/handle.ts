@@ -77,7 +77,7 @@ async function inGroup(kernel: Kernel, turn: EventTurn & GroupTurn): Promise<Out
   const { registry } = kernel;
   const input = turn.event.input;
   const actor = turn.actor?.active === true ? turn.actor : undefined;
-  if (input.type === "bind_group") return registry.onBindGroup?.(turn) ?? turn.done();
+  if (input.type === "bind_group") return registry.onBindGroup?.(turn, input.args ?? "") ?? turn.done();
   if (input.type === "command") {
     const handler = registry.commands.get(input.command)?.group;
     return handler === undefined ? turn.done() : handler(turn, input.args ?? "");

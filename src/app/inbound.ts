@@ -26,8 +26,12 @@ export const InboundInput = z.discriminatedUnion("type", [
   z.object({ type: z.literal("file"), fileName: z.string().max(256), content: z.string() }),
   /** Someone the channel has checked belongs to the village's group asks to join its roster. */
   z.object({ type: z.literal("join"), villageId: z.string().min(1).max(64) }),
-  /** A group admin (checked by the channel) binds this group chat to their village. */
-  z.object({ type: z.literal("bind_group"), title: z.string().max(256).optional() }),
+  /** A group admin (checked by the channel) binds this group chat; `args` is what followed the command. */
+  z.object({
+    type: z.literal("bind_group"),
+    title: z.string().max(256).optional(),
+    args: z.string().max(256).optional(),
+  }),
 ]);
 export type InboundInput = z.infer<typeof InboundInput>;
 

@@ -92,13 +92,16 @@ export function createUpdateHandler(options: UpdateHandlerOptions): UpdateHandle
     await replyOnce(api, base, "join.not_in_group");
   }
 
-  async function bind(api: Api, base: EventBase, title: string | undefined): Promise<void> {
+  async function bind(api: Api, base: EventBase, title: string | undefined, args: string): Promise<void> {
     const member = await chatMember(api, base.chat.chatId, base.userId);
     if (member === undefined || !isChatAdmin(member)) {
       await replyOnce(api, base, "setup.admins_only");
       return;
     }
-    await toApp(base, title === undefined ? { type: "bind_group" } : { type: "bind_group", title });
+    const input: InboundInput = { type: "bind_group" };
+    if (title !== undefined) input.title = title;
+    if (args !== "") input.args = args;
+    await toApp(base, input);
   }
 
   async function download(api: Api, fileId: string): Promise<string | undefined> {
@@ -198,7 +201,7 @@ export function createUpdateHandler(options: UpdateHandlerOptions): UpdateHandle
           await join(api, found.base, found.villageId);
           break;
         case "bind":
-          await bind(api, found.base, found.title);
+          await bind(api, found.base, found.title, found.args);
           break;
         case "anonymous_admin":
           await replyOnce(api, found.base, "setup.anonymous_admin");

@@ -15,7 +15,7 @@ export type Interpretation =
   | { kind: "event"; base: EventBase; input: InboundInput }
   | { kind: "button"; base: EventBase; queryId: string; data: string | undefined }
   | { kind: "join"; base: EventBase; villageId: string }
-  | { kind: "bind"; base: EventBase; title: string | undefined }
+  | { kind: "bind"; base: EventBase; title: string | undefined; args: string }
   | { kind: "anonymous_admin"; base: EventBase }
   | {
       kind: "file";
@@ -86,7 +86,7 @@ function interpretCommand(
       return { kind: "ignore", reason: "group command not ours" };
     if (known === BIND_COMMAND) {
       if (sender.id === GROUP_ANONYMOUS_BOT_ID) return { kind: "anonymous_admin", base };
-      return { kind: "bind", base, title: chat.title?.slice(0, 256) };
+      return { kind: "bind", base, title: chat.title?.slice(0, 256), args: command.args.slice(0, 256) };
     }
     const args = command.args.slice(0, 256);
     return {

@@ -162,5 +162,5 @@ export const setupFeature: Feature = {
     );
     return joined.ok ? turn.done() : turn.refuse(why(joined), []);
   },
-  onBindGroup: (turn) => bindGroup(turn),
+  onBindGroup: (turn, args) => bindGroup(turn, args),
 };

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { Bindings, bindingKey, TownBindings } from "../../../src/app/tables.js";
 import { MAX_PLACE_NAME } from "../../../src/domain/names.js";
 import {
   BOT_USERNAME,
@@ -35,6 +36,22 @@ describe("group /setup", () => {
         url: `https://t.me/${BOT_USERNAME}?start=j_${villageId}`,
       },
     ]);
+  });
+
+  it("makes the group the town's supervision chat with /setup town, not a village's group", async () => {
+    const h = await createTelegramHarness();
+    await setUpVillage(h, secretary, group);
+    const townChat = groupChat(-4002);
+    h.fake.setChatMember(townChat.id, secretary.id, "administrator");
+
+    await h.deliver(h.updates.text(secretary, townChat, `/setup@${BOT_USERNAME} town`));
+
+    const key = bindingKey("telegram", String(townChat.id));
+    const bound = await h.store.transaction(async (tx) => ({
+      town: await tx.get(TownBindings, key),
+      village: await tx.get(Bindings, key),
+    }));
+    expect([bound.town?.townId !== undefined, bound.village]).toEqual([true, undefined]);
   });
 
   it("checks with Telegram that the sender is an admin of the group", async () => {
