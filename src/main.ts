@@ -4,6 +4,7 @@ import { pathToFileURL } from "node:url";
 import { createApp } from "./app/create-app.js";
 import { systemClock } from "./app/ports.js";
 import { createLocalChat } from "./channels/local/index.js";
+import { createSlackChannel } from "./channels/slack/index.js";
 import { createTelegramChannel } from "./channels/telegram/index.js";
 import { parseConfig } from "./config.js";
 import { workingCalendar } from "./domain/calendar.js";
@@ -34,6 +35,7 @@ export async function startApp(
   const channels: ChannelName[] = [];
   if (config.LOCAL_CHAT) channels.push("local");
   if (config.TELEGRAM_BOT_TOKEN !== undefined) channels.push("telegram");
+  if (config.SLACK_BOT_TOKEN !== undefined) channels.push("slack");
   const clock = systemClock;
   const schedule = createCronSchedule({ timeZone: config.TIME_ZONE, clock, logger });
   const app = await createApp({
@@ -83,6 +85,20 @@ export async function startApp(
           logger,
         });
   if (telegram !== undefined) senders.set("telegram", telegram.sender);
+  const slack =
+    config.SLACK_BOT_TOKEN === undefined
+      ? undefined
+      : createSlackChannel({
+          botToken: config.SLACK_BOT_TOKEN,
+          appToken: config.SLACK_APP_TOKEN,
+          signingSecret: config.SLACK_SIGNING_SECRET,
+          port: config.SLACK_PORT,
+          apiUrl: config.SLACK_API_URL,
+          app,
+          kick,
+          logger,
+        });
+  if (slack !== undefined) senders.set("slack", slack.sender);
   const limits = new Map<ChannelName, ChannelLimits>([
     // The local chat has no platform limit; it numbers a chat's messages as it takes them.
     ["local", { perChatAtOnce: LOCAL_SENDS_PER_CHAT }],
@@ -93,6 +109,13 @@ export async function startApp(
         perChatPerSecond: config.TELEGRAM_CHAT_MESSAGES_PER_SECOND,
         perGroupPerMinute: config.TELEGRAM_GROUP_MESSAGES_PER_MINUTE,
         isGroup: (chatId) => chatId.startsWith("-"),
+      },
+    ],
+    [
+      "slack",
+      {
+        perSecond: config.SLACK_MESSAGES_PER_SECOND,
+        perChatPerSecond: config.SLACK_CHANNEL_MESSAGES_PER_SECOND,
       },
     ],
   ]);
@@ -116,6 +139,13 @@ export async function startApp(
     stops.push(() => telegram.stop());
     logger.info("telegram channel is running", {
       mode: config.TELEGRAM_WEBHOOK_URL === undefined ? "polling" : "webhook",
+    });
+  }
+  if (slack !== undefined) {
+    await slack.start();
+    stops.push(() => slack.stop());
+    logger.info("slack channel is running", {
+      mode: config.SLACK_APP_TOKEN === undefined ? `http on port ${config.SLACK_PORT}` : "socket mode",
     });
   }
   dispatcher.start(1000);

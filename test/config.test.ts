@@ -53,6 +53,43 @@ describe("configuration", () => {
   });
 });
 
+describe("Slack settings", () => {
+  const BOT = "xoxb-1111-2222-abcdefABCDEF";
+
+  it("takes a bot token with an app token (Socket Mode) or a signing secret (HTTP on 3001)", () => {
+    const socket = parseConfig({ SLACK_BOT_TOKEN: BOT, SLACK_APP_TOKEN: "xapp-1-A111-222-abcdef" });
+    const http = parseConfig({
+      SLACK_BOT_TOKEN: BOT,
+      SLACK_SIGNING_SECRET: "8f742231b10e8888abcd99yyyzzz85a5",
+    });
+
+    expect([socket.ok, http.ok && http.config.SLACK_PORT]).toEqual([true, 3001]);
+  });
+
+  it("refuses a bot token alone and says what it needs beside it", () => {
+    const result = parseConfig({ SLACK_BOT_TOKEN: BOT });
+
+    expect(result.ok ? "" : result.message).toContain(
+      "SLACK_BOT_TOKEN: needs SLACK_APP_TOKEN (Socket Mode, no public URL) or SLACK_SIGNING_SECRET",
+    );
+  });
+
+  it("refuses an app token without a bot token", () => {
+    const result = parseConfig({ SLACK_APP_TOKEN: "xapp-1-A111-222-abcdef" });
+
+    expect(result.ok ? "" : result.message).toContain("SLACK_BOT_TOKEN: is needed with SLACK_APP_TOKEN");
+  });
+
+  it("refuses a user token where the bot token goes", () => {
+    const result = parseConfig({
+      SLACK_BOT_TOKEN: "xoxp-1111-2222",
+      SLACK_APP_TOKEN: "xapp-1-A111-222-abcdef",
+    });
+
+    expect(result.ok ? "" : result.message).toContain("must be the Bot User OAuth Token");
+  });
+});
+
 describe(".env.example", () => {
   it("is itself a valid configuration", async () => {
     const { readFile } = await import("node:fs/promises");

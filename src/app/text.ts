@@ -1,6 +1,7 @@
 import type { Language, LocalizedName } from "../domain/model.js";
 import type { Refusal } from "../domain/result.js";
 import { en } from "../i18n/en.js";
+import { fillTemplate } from "../i18n/fill.js";
 import { zhCN } from "../i18n/zh-CN.js";
 
 export type TextParam = string | number | Text | LocalizedName;
@@ -85,9 +86,9 @@ export function createTranslator(books: readonly TextBook<string>[]): Translator
     const template = catalogs[language].get(text.key) ?? catalogs["zh-CN"].get(text.key) ?? text.key;
     const params = text.params;
     if (params === undefined) return template;
-    return template.replace(/\{(\w+)\}/g, (whole, name: string) => {
+    return fillTemplate(template, (name) => {
       const value = params[name];
-      return value === undefined ? whole : renderParam(value, language);
+      return value === undefined ? undefined : renderParam(value, language);
     });
   }
   return { translate, has: (key) => catalogs["zh-CN"].has(key) };

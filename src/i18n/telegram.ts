@@ -1,4 +1,5 @@
 import type { Language } from "../domain/model.js";
+import { channelSayer } from "./fill.js";
 
 /** Words only the Telegram channel says: checks done before the app sees an update. */
 export const telegramText = {
@@ -27,14 +28,4 @@ export const telegramText = {
 export type TelegramTextKey = keyof (typeof telegramText)["zh-CN"];
 
 /** The sentence in the reader's language, with {name}-style parameters filled in. */
-export function telegramSays(
-  key: TelegramTextKey,
-  language: Language,
-  params: Record<string, string | number> = {},
-): string {
-  const template: string = telegramText[language][key];
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) => {
-    const value = params[name];
-    return value === undefined ? whole : String(value);
-  });
-}
+export const telegramSays = channelSayer<TelegramTextKey>(telegramText);

@@ -1,8 +1,8 @@
 import type { Deps } from "../../app/deps.js";
 import type { Transaction } from "../../app/ports.js";
-import { Bindings, bindingKey, identityKey, Members } from "../../app/tables.js";
-import { languageFromHint } from "../../app/turn.js";
+import { Bindings, bindingKey } from "../../app/tables.js";
 import type { GroupBinding, Language, Member } from "../../domain/model.js";
+import { claimEvent, eventKey as eventKeyOn, memberOn } from "../claims.js";
 
 /** Chat ids are stored as strings; Telegram takes numeric ones as numbers. */
 export function chatIdParam(chatId: string): number | string {
@@ -11,7 +11,7 @@ export function chatIdParam(chatId: string): number | string {
 
 /** The key the app marks an update with, so an update the channel answers itself is also done once. */
 export function eventKey(updateId: string): string {
-  return `telegram:${updateId}`;
+  return eventKeyOn("telegram", updateId);
 }
 
 /** Moves a group's binding to the chat id Telegram gave it after the group became a supergroup. */
@@ -28,30 +28,15 @@ export async function telegramBindings(tx: Transaction, villageId: string): Prom
 }
 
 export async function memberOf(tx: Transaction, userId: string): Promise<Member | undefined> {
-  return (await tx.find(Members, "identity", identityKey("telegram", userId)))[0];
+  return memberOn(tx, "telegram", userId);
 }
 
-/** The language to answer someone in: their choice, else their app's language, else the bot's default. */
-export function languageFor(deps: Deps, member: Member | undefined, hint: string | undefined): Language {
-  return member?.language ?? languageFromHint(hint, deps.defaultLanguage);
-}
-
-/**
- * Marks an update the channel answers without the app as handled; false when it was handled before.
- * Returns the language to answer in.
- */
+/** Marks an update the channel answers without the app as handled (see `claimEvent`). */
 export async function claimUpdate(
   deps: Deps,
   updateId: string,
   userId: string,
   hint: string | undefined,
 ): Promise<{ fresh: boolean; language: Language }> {
-  return deps.store.transaction(async (tx) => {
-    const member = await memberOf(tx, userId);
-    const language = languageFor(deps, member, hint);
-    const key = eventKey(updateId);
-    if (await tx.hasProcessed(key)) return { fresh: false, language };
-    tx.markProcessed(key);
-    return { fresh: true, language };
-  });
+  return claimEvent(deps, "telegram", updateId, userId, hint);
 }

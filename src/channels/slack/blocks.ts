@@ -1,0 +1,79 @@
+import type { types } from "@slack/bolt";
+import type { GeoPoint } from "../../domain/model.js";
+import type { RenderedButton } from "../render.js";
+import { clip, splitText } from "../text.js";
+
+type KnownBlock = types.KnownBlock;
+type ButtonElement = types.Button;
+
+/** Block Kit limits (https://docs.slack.dev/reference/block-kit). */
+export const MAX_BLOCKS = 50;
+export const MAX_SECTION_TEXT = 3000;
+export const MAX_BUTTON_LABEL = 75;
+export const MAX_BUTTONS_PER_BLOCK = 25;
+/** Slack refuses a message's blocks well below the documented limits (msg_blocks_too_long near 13,000 characters). */
+export const MAX_MESSAGE_TEXT = 12_000;
+/** A message's `text` is what notifications and screen readers show; Slack cuts it at 40,000. */
+const MAX_FALLBACK = 3000;
+
+/** One chat.postMessage: the fallback text and its blocks. */
+export interface SlackMessage {
+  text: string;
+  blocks: KnownBlock[];
+}
+
+function buttonOf(button: RenderedButton, row: number, column: number): ButtonElement {
+  const label = { type: "plain_text" as const, text: clip(button.label, MAX_BUTTON_LABEL), emoji: true };
+  if (button.opensPrivateFor !== undefined)
+    return { type: "button", text: label, action_id: `join_${row}_${column}`, value: button.opensPrivateFor };
+  return { type: "button", text: label, action_id: `act_${row}_${column}`, value: button.data };
+}
+
+function actionBlocks(rows: readonly RenderedButton[][]): KnownBlock[] {
+  const blocks: KnownBlock[] = [];
+  rows.forEach((row, r) => {
+    const elements = row.map((button, c) => buttonOf(button, r, c));
+    for (let at = 0; at < elements.length; at += MAX_BUTTONS_PER_BLOCK)
+      blocks.push({ type: "actions", elements: elements.slice(at, at + MAX_BUTTONS_PER_BLOCK) });
+  });
+  return blocks;
+}
+
+function mapLink(point: GeoPoint): KnownBlock {
+  const url = `https://www.openstreetmap.org/?mlat=${point.lat}&mlon=${point.lng}#map=18/${point.lat}/${point.lng}`;
+  return { type: "context", elements: [{ type: "mrkdwn", text: `<${url}|📍 ${point.lat}, ${point.lng}>` }] };
+}
+
+/**
+ * A channel-neutral message as Slack messages: its text in plain-text sections, its buttons in actions blocks
+ * after them. Longer than one message can hold, it goes as several, the buttons with the last.
+ */
+export function slackMessages(
+  rendered: { text: string; buttons: RenderedButton[][] },
+  options: { location?: GeoPoint | undefined; continued: string },
+): SlackMessage[] {
+  const messages: SlackMessage[] = [];
+  let blocks: KnownBlock[] = [];
+  let texts: string[] = [];
+  let size = 0;
+  const close = () => {
+    if (blocks.length === 0) return;
+    const text = texts.length === 0 ? options.continued : clip(texts.join("\n"), MAX_FALLBACK);
+    messages.push({ text, blocks });
+    blocks = [];
+    texts = [];
+    size = 0;
+  };
+  const add = (block: KnownBlock, text = "") => {
+    if (blocks.length >= MAX_BLOCKS || size + text.length > MAX_MESSAGE_TEXT) close();
+    blocks.push(block);
+    if (text !== "") texts.push(text);
+    size += text.length;
+  };
+  for (const piece of splitText(rendered.text, MAX_SECTION_TEXT))
+    add({ type: "section", text: { type: "plain_text", text: piece, emoji: true } }, piece);
+  if (options.location !== undefined) add(mapLink(options.location));
+  for (const block of actionBlocks(rendered.buttons)) add(block);
+  close();
+  return messages;
+}

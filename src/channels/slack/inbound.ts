@@ -1,0 +1,112 @@
+import type { CommandSpec } from "../../app/feature.js";
+import type { InboundEvent, InboundInput } from "../../app/inbound.js";
+import type { BlockActionsBody, DirectMessageEvent, SlashCommandBody } from "./payloads.js";
+
+/** The parts of an InboundEvent known before the input is settled. */
+export type EventBase = Omit<InboundEvent, "input">;
+
+/** What a Slack payload asks for: an event for the app, a check with Slack first, or nothing. */
+export type Interpretation =
+  | { kind: "ignore"; reason: string }
+  | { kind: "event"; base: EventBase; input: InboundInput }
+  | { kind: "button"; base: EventBase; data: string }
+  | { kind: "join"; base: EventBase; villageId: string | undefined }
+  | { kind: "bind"; base: EventBase; title: string | undefined; args: string }
+  | { kind: "unknown_command"; base: EventBase; command: string }
+  | { kind: "file"; base: EventBase; fileId: string; fileName: string; fileSize: number | undefined };
+
+/** The action ids of buttons that join the village (their value) from its channel: `join_<row>_<column>`. */
+export const JOIN_ACTION = /^join_\d+_\d+$/;
+/** The action ids of the app's own buttons: `act_<row>_<column>`, unique within a message. */
+export const APP_ACTION = /^act_\d+_\d+$/;
+
+const BIND_COMMAND = "setup";
+const JOIN_COMMAND = "join";
+const TEXT_FILE = /\.(csv|txt)$/i;
+const MAX_ARGS = 256;
+
+/** Direct messages with the bot are its private chat, known by the person's user id (posting there opens it). */
+function chatOf(channelId: string | undefined, userId: string): EventBase["chat"] {
+  return channelId === undefined || channelId.startsWith("D")
+    ? { kind: "private", chatId: userId }
+    : { kind: "group", chatId: channelId };
+}
+
+function baseOf(eventId: string, userId: string, chat: EventBase["chat"], name?: string): EventBase {
+  const base: EventBase = { eventId: eventId.slice(0, 128), channel: "slack", userId, chat };
+  if (name !== undefined && name.trim() !== "") base.displayName = name.trim().slice(0, 128);
+  return base;
+}
+
+/** `/shangliang request` → the app's `request` command; what follows the word is its arguments. */
+export function interpretCommand(
+  body: SlashCommandBody,
+  commands: ReadonlyMap<string, CommandSpec>,
+): Interpretation {
+  const chat = chatOf(body.channel_id, body.user_id);
+  const base = baseOf(`cmd:${body.trigger_id}`, body.user_id, chat, body.user_name);
+  const [word = "", ...rest] = body.text.trim().split(/\s+/);
+  const name = word.replace(/^\//, "").toLowerCase();
+  const args = rest.join(" ").slice(0, MAX_ARGS);
+  const spec = commands.get(name);
+  if (chat.kind === "group") {
+    if (name === "") return { kind: "event", base, input: { type: "command", command: "help" } };
+    if (name === BIND_COMMAND) return { kind: "bind", base, title: body.channel_name?.slice(0, 256), args };
+    if (name === JOIN_COMMAND) return { kind: "join", base, villageId: undefined };
+    if (spec?.group === undefined) return { kind: "unknown_command", base, command: word.slice(0, 32) };
+    return {
+      kind: "event",
+      base,
+      input: args === "" ? { type: "command", command: name } : { type: "command", command: name, args },
+    };
+  }
+  if (name === "") return { kind: "event", base, input: { type: "command", command: "start" } };
+  if (spec === undefined) return { kind: "unknown_command", base, command: word.slice(0, 32) };
+  return {
+    kind: "event",
+    base,
+    input: args === "" ? { type: "command", command: name } : { type: "command", command: name, args },
+  };
+}
+
+/** A button press: the app's own buttons carry their data in `value`; the join button the village's id. */
+export function interpretAction(body: BlockActionsBody): Interpretation {
+  const action = body.actions[0];
+  const channelId = body.channel?.id ?? body.container?.channel_id;
+  const chat = chatOf(channelId, body.user.id);
+  const base = baseOf(`act:${body.trigger_id}`, body.user.id, chat, body.user.name);
+  if (action === undefined || action.value === undefined || action.value === "")
+    return { kind: "ignore", reason: "button without a value" };
+  if (JOIN_ACTION.test(action.action_id)) return { kind: "join", base, villageId: action.value };
+  if (!APP_ACTION.test(action.action_id)) return { kind: "ignore", reason: "button not ours" };
+  return { kind: "button", base, data: action.value.slice(0, 256) };
+}
+
+/** A direct message to the bot: text, a photo with its caption, a voice clip, or a file. */
+export function interpretDirectMessage(eventId: string, event: DirectMessageEvent): Interpretation {
+  if (event.bot_id !== undefined || event.user === undefined)
+    return { kind: "ignore", reason: "not from a person" };
+  if (event.subtype !== undefined && event.subtype !== "file_share")
+    return { kind: "ignore", reason: `message ${event.subtype} not handled` };
+  if (event.channel_type !== undefined && event.channel_type !== "im")
+    return { kind: "ignore", reason: "channel message without a command" };
+  const base = baseOf(eventId, event.user, { kind: "private", chatId: event.user });
+  const text = event.text ?? "";
+  const file = event.files?.[0];
+  if (file === undefined) {
+    if (text.trim() === "") return { kind: "ignore", reason: "blank text" };
+    return { kind: "event", base, input: { type: "text", text } };
+  }
+  const mime = file.mimetype ?? "";
+  if (mime.startsWith("image/")) {
+    const input: InboundInput = { type: "photo", fileRef: file.id };
+    if (text.trim() !== "") input.caption = text;
+    return { kind: "event", base, input };
+  }
+  if (mime.startsWith("audio/") || file.subtype === "slack_audio")
+    return { kind: "event", base, input: { type: "voice", fileRef: file.id } };
+  const fileName = (file.name ?? "file").slice(0, 256);
+  if (TEXT_FILE.test(fileName) || mime.startsWith("text/"))
+    return { kind: "file", base, fileId: file.id, fileName, fileSize: file.size };
+  return { kind: "event", base, input: { type: "file", fileName, content: "" } };
+}
