@@ -22,6 +22,19 @@ export interface SlackMessage {
   blocks: KnownBlock[];
 }
 
+/** The slash command the Slack app has (see slack-manifest.yml); the bot's commands are its first word. */
+export const SLASH_COMMAND = "/shangliang";
+
+/**
+ * Sentences name commands as Telegram and the local chat take them (`/setup town`); in Slack they are words after
+ * the app's one slash command (`/shangliang setup town`).
+ */
+export function asSlackCommands(text: string, commands: ReadonlySet<string>): string {
+  return text.replace(/(^|[^\w/])\/([a-z0-9_]{1,32})\b/g, (whole, before: string, name: string) =>
+    commands.has(name) ? `${before}${SLASH_COMMAND} ${name}` : whole,
+  );
+}
+
 function buttonOf(button: RenderedButton, row: number, column: number): ButtonElement {
   const label = { type: "plain_text" as const, text: clip(button.label, MAX_BUTTON_LABEL), emoji: true };
   if (button.opensPrivateFor !== undefined)

@@ -80,6 +80,7 @@ export function createSlackChannel(options: SlackChannelOptions): SlackChannel {
     translate: app.translate,
     chart: options.chart ?? createChartRenderer(app.translate),
     logger,
+    commands: new Set(app.registry.commands.keys()),
     fetch: fetchFile,
   });
   /** One person's events in the order they came: a press must not overtake the message before it. */

@@ -5,7 +5,7 @@ import type { Attachment } from "../../domain/model.js";
 import { slackSays } from "../../i18n/slack.js";
 import { type ChannelSender, type Delivered, DeliveryError, type Logger } from "../../outbox/dispatcher.js";
 import { renderMessage, type Translate } from "../render.js";
-import { type SlackMessage, slackMessages } from "./blocks.js";
+import { asSlackCommands, type SlackMessage, slackMessages } from "./blocks.js";
 
 type WebClient = webApi.WebClient;
 
@@ -14,6 +14,8 @@ export interface SlackSenderOptions {
   translate: Translate;
   chart: ChartRenderer;
   logger: Logger;
+  /** The bot's command names, written in Slack as words after /shangliang. */
+  commands: ReadonlySet<string>;
   /** Fetches a file a villager sent, to share it on (tests answer it themselves). */
   fetch?: typeof fetch;
 }
@@ -131,7 +133,9 @@ export function createSlackSender(options: SlackSenderOptions): ChannelSender {
 
   function messagesOf(entry: OutboxEntry): SlackMessage[] {
     const { message, target } = entry;
-    return slackMessages(renderMessage(message, target.language, translate), {
+    const rendered = renderMessage(message, target.language, translate);
+    rendered.text = asSlackCommands(rendered.text, options.commands);
+    return slackMessages(rendered, {
       location: message.location,
       continued: slackSays("message.continued", target.language),
     });

@@ -35,6 +35,7 @@ async function senderOnFake() {
     translate,
     chart: async () => Buffer.from("PNG-CHART"),
     logger: recordingLogger(),
+    commands: new Set(["setup", "tally"]),
   });
 }
 
@@ -93,6 +94,19 @@ describe("the Slack sender", () => {
         },
       ],
     });
+  });
+
+  it("writes the bot's commands as Slack takes them, after /shangliang, and leaves other slashes alone", async () => {
+    const sender = await senderOnFake();
+
+    await sender.send(
+      entry(CHANNEL, { lines: [literal("在群里发 /setup town，或 /tally；1/2 和 /other 不变")] }),
+      noProgress,
+    );
+
+    expect(fake.callsOf("chat.postMessage")[0]?.args.text).toBe(
+      "在群里发 /shangliang setup town，或 /shangliang tally；1/2 和 /other 不变",
+    );
   });
 
   it("splits a list longer than one message holds into messages of at most 50 blocks, the buttons last", async () => {
