@@ -5,6 +5,7 @@ import { DEFAULT_TALLY_AT, type MonthlyTime } from "../domain/tally.js";
 import { type Deps, inUnit } from "./deps.js";
 import type { Feature } from "./feature.js";
 import { handleInbound, type InboundOutcome, type Kernel } from "./handle.js";
+import { type Home, homeOf } from "./home.js";
 import { kernelFeature } from "./kernel.js";
 import type { OutgoingMessage } from "./messages.js";
 import {
@@ -43,6 +44,8 @@ export interface App extends Kernel {
   translate(text: Text, language: Language): string;
   /** The main menu as this member sees it, with an optional first line. */
   menuFor(member: Member, village: Village, lead?: Text): OutgoingMessage;
+  /** A person's overview (menu, their requests, votes due, tasks), for a channel that shows one. */
+  homeFor(channel: ChannelName, userId: string): Promise<Home>;
   /** Runs every job once now (as at start): what is due is sent, what was sent is not sent again. */
   runJobs(): Promise<void>;
   /** The outbox gave a message up: the features that care say so to the people who can fix it. */
@@ -74,6 +77,7 @@ export async function createApp(config: AppConfig): Promise<App> {
     handle: (event) => handleInbound(kernel, event),
     translate: (text, language) => registry.translator.translate(text, language),
     menuFor: (member, village, lead) => registry.mainMenu(member, village, lead),
+    homeFor: (channel, userId) => homeOf(kernel, channel, userId),
     async runJobs() {
       for (const job of registry.jobs) await job.run(deps, deps.clock.now());
     },

@@ -184,6 +184,8 @@ export interface Feature {
   onText?: (turn: MemberTurn, text: string) => Promise<Outcome | undefined>;
   /** Someone the channel checked is in a village's group asks to join it. */
   onJoin?: (turn: Turn, villageId: string) => Promise<Outcome>;
+  /** What the person has waiting here (their requests, votes due, tasks), for an overview such as Slack's Home tab. */
+  home?: (unit: Unit, member: Member, village: Village) => Promise<OutgoingMessage | undefined>;
   /** A group admin (checked by the channel) binds the group; `args` is what followed the command. */
   onBindGroup?: (turn: GroupTurn, args: string) => Promise<Outcome>;
   jobs?: readonly JobSpec[];

@@ -22,6 +22,7 @@ export interface Registry {
   onJoin: Feature["onJoin"] | undefined;
   onBindGroup: Feature["onBindGroup"] | undefined;
   onUndelivered: NonNullable<Feature["onUndelivered"]>[];
+  home: NonNullable<Feature["home"]>[];
 }
 
 function unique<T>(kind: string, items: Iterable<[string, T]>): Map<string, T> {
@@ -138,5 +139,6 @@ export function createRegistry(declared: readonly Feature[], kernel: Feature): R
     onUndelivered: features.flatMap((feature) =>
       feature.onUndelivered === undefined ? [] : [feature.onUndelivered],
     ),
+    home: features.flatMap((feature) => (feature.home === undefined ? [] : [feature.home])),
   };
 }

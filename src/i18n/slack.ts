@@ -10,6 +10,7 @@ export const slackText = {
     "file.too_big": "文件太大了（最多 {max} KB），请拆分后再发。",
     "command.unknown": "我不认识“{command}”。发送 /shangliang help 看看能做什么。",
     "message.continued": "（接上条）",
+    "home.more": "还有更多：在“消息”里发 /shangliang 查看。",
   },
   en: {
     "setup.admins_only":
@@ -20,6 +21,7 @@ export const slackText = {
     "file.too_big": "The file is too big (at most {max} KB). Please split it.",
     "command.unknown": "I do not know “{command}”. Send /shangliang help to see what I can do.",
     "message.continued": "(continued)",
+    "home.more": "There is more: send /shangliang in Messages to see it.",
   },
 } as const satisfies Record<Language, Record<string, string>>;
 

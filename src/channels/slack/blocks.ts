@@ -1,6 +1,7 @@
 import type { types } from "@slack/bolt";
-import type { GeoPoint } from "../../domain/model.js";
-import type { RenderedButton } from "../render.js";
+import type { OutgoingMessage } from "../../app/messages.js";
+import type { GeoPoint, Language } from "../../domain/model.js";
+import { type RenderedButton, renderMessage, type Translate } from "../render.js";
 import { clip, splitText } from "../text.js";
 
 type KnownBlock = types.KnownBlock;
@@ -8,6 +9,7 @@ type ButtonElement = types.Button;
 
 /** Block Kit limits (https://docs.slack.dev/reference/block-kit). */
 export const MAX_BLOCKS = 50;
+export const MAX_HOME_BLOCKS = 100;
 export const MAX_SECTION_TEXT = 3000;
 export const MAX_BUTTON_LABEL = 75;
 export const MAX_BUTTONS_PER_BLOCK = 25;
@@ -89,4 +91,34 @@ export function slackMessages(
   for (const block of actionBlocks(rendered.buttons)) add(block);
   close();
   return messages;
+}
+
+/** A message's text and buttons in one language, commands written as Slack takes them. */
+export function renderForSlack(
+  message: OutgoingMessage,
+  language: Language,
+  translate: Translate,
+  commands: ReadonlySet<string>,
+): { text: string; buttons: RenderedButton[][] } {
+  const rendered = renderMessage(message, language, translate);
+  return { ...rendered, text: asSlackCommands(rendered.text, commands) };
+}
+
+/** The Home tab: each section's blocks, a divider between; what does not fit ends in a pointer to the rest. */
+export function homeBlocks(
+  sections: { text: string; buttons: RenderedButton[][] }[],
+  more: string,
+): KnownBlock[] {
+  const blocks: KnownBlock[] = [];
+  for (const section of sections) {
+    const own = slackMessages(section, { continued: "" }).flatMap((one) => one.blocks);
+    const divider = blocks.length === 0 ? 0 : 1;
+    if (blocks.length + divider + own.length > MAX_HOME_BLOCKS - 1) {
+      blocks.push({ type: "context", elements: [{ type: "plain_text", text: more, emoji: true }] });
+      break;
+    }
+    if (divider === 1) blocks.push({ type: "divider" });
+    blocks.push(...own);
+  }
+  return blocks;
 }

@@ -8,6 +8,7 @@ import { MAX_CSV_BYTES } from "../../features/roster/index.js";
 import { type SlackTextKey, slackSays } from "../../i18n/slack.js";
 import type { ChannelSender, Logger } from "../../outbox/dispatcher.js";
 import { claimEvent } from "../claims.js";
+import { homeBlocks, renderForSlack } from "./blocks.js";
 import {
   type EventBase,
   type Interpretation,
@@ -15,7 +16,13 @@ import {
   interpretCommand,
   interpretDirectMessage,
 } from "./inbound.js";
-import { BlockActionsBody, DirectMessageEvent, EventCallbackBody, SlashCommandBody } from "./payloads.js";
+import {
+  AppHomeOpenedEvent,
+  BlockActionsBody,
+  DirectMessageEvent,
+  EventCallbackBody,
+  SlashCommandBody,
+} from "./payloads.js";
 import { createSlackSender } from "./sender.js";
 
 export interface SlackChannelOptions {
@@ -75,12 +82,13 @@ export function createSlackChannel(options: SlackChannelOptions): SlackChannel {
       : { tokenVerificationEnabled: false, botUserId: options.botUserId, botId: "B0SHANGLIANG" }),
   });
   const client = bolt.client;
+  const commands: ReadonlySet<string> = new Set(app.registry.commands.keys());
   const sender = createSlackSender({
     client,
     translate: app.translate,
     chart: options.chart ?? createChartRenderer(app.translate),
     logger,
-    commands: new Set(app.registry.commands.keys()),
+    commands,
     fetch: fetchFile,
   });
   /** One person's events in the order they came: a press must not overtake the message before it. */
@@ -262,6 +270,25 @@ export function createSlackChannel(options: SlackChannelOptions): SlackChannel {
     if (!envelope.success || event === undefined || !event.success)
       return refused("message", envelope.error?.issues.length ?? event?.error?.issues.length ?? 0);
     await run(event.data.user ?? "", () => interpretDirectMessage(envelope.data.event_id, event.data));
+  });
+  /** Shows the person their overview in the Home tab: menu, requests, votes due, tasks. */
+  async function publishHome(userId: string): Promise<void> {
+    try {
+      const home = await app.homeFor("slack", userId);
+      const sections = home.sections.map((section) =>
+        renderForSlack(section, home.language, app.translate, commands),
+      );
+      const blocks = homeBlocks(sections, slackSays("home.more", home.language));
+      await client.views.publish({ user_id: userId, view: { type: "home", blocks } });
+    } catch (error) {
+      logger.warn("slack home not published", { error: String(error) });
+    }
+  }
+
+  bolt.event("app_home_opened", async ({ body }) => {
+    const parsed = AppHomeOpenedEvent.safeParse((body as { event?: unknown }).event);
+    if (!parsed.success || (parsed.data.tab !== undefined && parsed.data.tab !== "home")) return;
+    await inOrder(parsed.data.user, () => publishHome(parsed.data.user));
   });
   bolt.error(async (error) => {
     logger.error("slack listener failed", { error: String(error) });

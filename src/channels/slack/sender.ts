@@ -4,8 +4,8 @@ import type { ChartRenderer } from "../../charts/render.js";
 import type { Attachment } from "../../domain/model.js";
 import { slackSays } from "../../i18n/slack.js";
 import { type ChannelSender, type Delivered, DeliveryError, type Logger } from "../../outbox/dispatcher.js";
-import { renderMessage, type Translate } from "../render.js";
-import { asSlackCommands, type SlackMessage, slackMessages } from "./blocks.js";
+import type { Translate } from "../render.js";
+import { renderForSlack, type SlackMessage, slackMessages } from "./blocks.js";
 
 type WebClient = webApi.WebClient;
 
@@ -133,8 +133,7 @@ export function createSlackSender(options: SlackSenderOptions): ChannelSender {
 
   function messagesOf(entry: OutboxEntry): SlackMessage[] {
     const { message, target } = entry;
-    const rendered = renderMessage(message, target.language, translate);
-    rendered.text = asSlackCommands(rendered.text, options.commands);
+    const rendered = renderForSlack(message, target.language, translate, options.commands);
     return slackMessages(rendered, {
       location: message.location,
       continued: slackSays("message.continued", target.language),

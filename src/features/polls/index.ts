@@ -30,6 +30,7 @@ import {
   closeDuePolls,
   closePollIn,
   myVotesIn,
+  myVotesView,
   openPollIn,
   openPolls,
   pollCardIn,
@@ -198,6 +199,7 @@ export const pollsFeature: Feature = {
       },
     },
   ],
+  home: async (unit, member) => (await myVotesView(unit, member)).view,
   menu: [
     { row: 4, button: () => myVotes.button(t("menu.my_votes"), {}) },
     {

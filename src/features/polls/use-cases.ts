@@ -607,7 +607,11 @@ export async function pollsAwaiting(unit: Unit, actor: Member, open?: readonly P
   return waiting;
 }
 
-export async function myVotesIn(unit: Unit, actor: Member): Promise<Result<Poll[], PollsRefusal>> {
+/** The open polls still waiting for the person's vote, each with its button. */
+export async function myVotesView(
+  unit: Unit,
+  actor: Member,
+): Promise<{ view: OutgoingMessage; waiting: Poll[] }> {
   const waiting = await pollsAwaiting(unit, actor);
   const lines: Text[] = [t(waiting.length === 0 ? "mine.none" : "mine.title", { count: waiting.length })];
   for (const poll of waiting)
@@ -617,8 +621,12 @@ export async function myVotesIn(unit: Unit, actor: Member): Promise<Result<Poll[
       pollId: poll.id,
     }),
   ]);
-  buttons.push([backToMenu()]);
-  tell(unit, actor, message(lines, buttons));
+  return { view: message(lines, buttons), waiting };
+}
+
+export async function myVotesIn(unit: Unit, actor: Member): Promise<Result<Poll[], PollsRefusal>> {
+  const { view, waiting } = await myVotesView(unit, actor);
+  tell(unit, actor, { ...view, buttons: [...(view.buttons ?? []), [backToMenu()]] });
   return ok(waiting);
 }
 

@@ -32,6 +32,7 @@ import {
   rateRequestIn,
   remindUnrated,
   remindYellow,
+  requestsHome,
   takeRequestIn,
   viewRequestIn,
   villageStats,
@@ -134,6 +135,7 @@ export const requestsFeature: Feature = {
       },
     },
   ],
+  home: requestsHome,
   menu: [
     { row: 1, button: () => myRequests.button(t("menu.my"), { page: 0 }) },
     { row: 2, button: (member) => (isWorker(member) ? workList.button(t("menu.work"), {}) : undefined) },

@@ -506,13 +506,13 @@ function pager(current: number, pages: number, button: (page: number, label: Tex
   return row.length === 0 ? [] : [row];
 }
 
-/** The person's own requests (filed by or for them), newest first, a page at a time. */
-export async function myRequestsIn(
+/** A page of the person's own requests (filed by or for them), newest first, and how many there are. */
+async function myRequestsView(
   unit: Unit,
   actor: Member,
   village: Village,
   wanted: number,
-): Promise<Result<number, never>> {
+): Promise<{ view: OutgoingMessage; count: number }> {
   const mine = await unit.tx.find(Requests, "requester", `${village.id}/${actor.id}`);
   mine.sort(newestFirst);
   const shown = page(mine, wanted);
@@ -521,17 +521,27 @@ export async function myRequestsIn(
       ? t("my.none")
       : t("my.title", { count: mine.length, page: shown.page + 1, pages: shown.pages });
   const rows = pager(shown.page, shown.pages, (to, label) => myRequests.button(label, { page: to }));
-  tell(unit, actor, requestList(shown.items, village, unit.now, title, rows));
-  return ok(mine.length);
+  return { view: requestList(shown.items, village, unit.now, title, rows), count: mine.length };
 }
 
-/** Open requests a worker should act on: the secretary's all, a grid worker's own and those they may take. */
-export async function workListIn(
+/** The person's own requests (filed by or for them), newest first, a page at a time. */
+export async function myRequestsIn(
   unit: Unit,
   actor: Member,
   village: Village,
-): Promise<Result<number, "not_allowed">> {
-  if (!isWorker(actor)) return refuse("not_allowed");
+  wanted: number,
+): Promise<Result<number, never>> {
+  const { view, count } = await myRequestsView(unit, actor, village, wanted);
+  tell(unit, actor, view);
+  return ok(count);
+}
+
+/** Open requests a worker should act on, reddest first: the secretary's all, a grid worker's own and those they may take. */
+async function workListView(
+  unit: Unit,
+  actor: Member,
+  village: Village,
+): Promise<{ view: OutgoingMessage; count: number }> {
   const open = (await unit.tx.find(Requests, "active", village.id)).filter(
     (r) =>
       isOpen(r) &&
@@ -545,8 +555,30 @@ export async function workListIn(
       newestFirst(a, b),
   );
   const title = open.length === 0 ? t("work.none") : t("work.title", { count: open.length });
-  tell(unit, actor, requestList(open.slice(0, 20), village, unit.now, title));
-  return ok(open.length);
+  return { view: requestList(open.slice(0, 20), village, unit.now, title), count: open.length };
+}
+
+/** Open requests a worker should act on (see `workListView`). */
+export async function workListIn(
+  unit: Unit,
+  actor: Member,
+  village: Village,
+): Promise<Result<number, "not_allowed">> {
+  if (!isWorker(actor)) return refuse("not_allowed");
+  const { view, count } = await workListView(unit, actor, village);
+  tell(unit, actor, view);
+  return ok(count);
+}
+
+/** What the person has here: their latest requests and, for a worker, the open ones to act on. */
+export async function requestsHome(unit: Unit, actor: Member, village: Village): Promise<OutgoingMessage> {
+  const mine = await myRequestsView(unit, actor, village, 0);
+  if (!isWorker(actor)) return mine.view;
+  const work = await workListView(unit, actor, village);
+  return {
+    lines: [...mine.view.lines, ...work.view.lines],
+    buttons: [...(mine.view.buttons ?? []), ...(work.view.buttons ?? [])],
+  };
 }
 
 const FILTERS: Record<LedgerFilter, (request: ServiceRequest) => boolean> = {

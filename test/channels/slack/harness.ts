@@ -76,6 +76,41 @@ export function createPayloads() {
         ],
       };
     },
+    homeOpened(user: SlackUser) {
+      const id = next();
+      return {
+        token: "verification-token",
+        team_id: "T1",
+        api_app_id: "A1",
+        event: {
+          type: "app_home_opened",
+          user: user.id,
+          channel: `D${user.id}`,
+          tab: "home",
+          event_ts: "1795000000.1",
+        },
+        type: "event_callback",
+        event_id: `Ev${id}`,
+        event_time: 1_795_000_000,
+      };
+    },
+    /** A button pressed in the Home tab: the payload names a view, no channel. */
+    homeAction(user: SlackUser, actionId: string, value: string) {
+      const id = next();
+      return {
+        type: "block_actions",
+        user: { id: user.id, username: user.name, name: user.name, team_id: "T1" },
+        api_app_id: "A1",
+        token: "verification-token",
+        container: { type: "view", view_id: "V1" },
+        trigger_id: `${id}.3.trigger`,
+        team: { id: "T1", domain: "hongqi" },
+        view: { id: "V1", type: "home" },
+        actions: [
+          { action_id: actionId, block_id: "b", value, type: "button", action_ts: "1795000001.000002" },
+        ],
+      };
+    },
     message(user: SlackUser, text: string, files?: Record<string, unknown>[]) {
       const id = next();
       return {
