@@ -76,7 +76,14 @@ export function createSlackChannel(options: SlackChannelOptions): SlackChannel {
     token: options.botToken,
     logLevel: LogLevel.WARN,
     clientOptions,
-    ...(receiver === undefined ? { socketMode: true, appToken: options.appToken ?? "" } : { receiver }),
+    ...(receiver === undefined
+      ? {
+          socketMode: true,
+          appToken: options.appToken ?? "",
+          // The Socket Mode client opens its connection through the same Web API.
+          installerOptions: { clientOptions },
+        }
+      : { receiver }),
     ...(options.botUserId === undefined
       ? {}
       : { tokenVerificationEnabled: false, botUserId: options.botUserId, botId: "B0SHANGLIANG" }),

@@ -27,6 +27,7 @@ export async function startFakeSlackApi() {
   const admins = new Set<string>();
   const files = new Map<string, { name: string; mimetype: string; content: Buffer }>();
   const pendingUploads = new Map<string, string>();
+  let socketUrl = "";
   let ts = 1_795_000_000;
   let ids = 0;
 
@@ -36,6 +37,8 @@ export async function startFakeSlackApi() {
     const ok = (body: Record<string, unknown>): Answer => ({ status: 200, body: { ok: true, ...body } });
     const channel = String(args.channel ?? "");
     switch (method) {
+      case "apps.connections.open":
+        return ok({ url: socketUrl });
       case "auth.test":
         return ok({ user_id: "UBOT", bot_id: "B0SHANGLIANG", team_id: "T1" });
       case "chat.postMessage":
@@ -134,6 +137,10 @@ export async function startFakeSlackApi() {
         headers: { "retry-after": String(seconds) },
       };
       failures.set(method, [...(failures.get(method) ?? []), refusal]);
+    },
+    /** Where apps.connections.open sends Socket Mode clients. */
+    setSocketUrl(url: string) {
+      socketUrl = url;
     },
     addMember(channel: string, user: string) {
       channelMembers.set(channel, [...(channelMembers.get(channel) ?? []), user]);
