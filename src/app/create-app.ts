@@ -4,6 +4,7 @@ import type { ChannelName, Language, Member, Village } from "../domain/model.js"
 import { DEFAULT_TALLY_AT, type MonthlyTime } from "../domain/tally.js";
 import { type Deps, inUnit } from "./deps.js";
 import type { Feature } from "./feature.js";
+import { type FormStart, formFor, type ShownForm } from "./forms.js";
 import { handleInbound, type InboundOutcome, type Kernel } from "./handle.js";
 import { type Home, homeOf } from "./home.js";
 import { kernelFeature } from "./kernel.js";
@@ -46,6 +47,8 @@ export interface App extends Kernel {
   menuFor(member: Member, village: Village, lead?: Text): OutgoingMessage;
   /** A person's overview (menu, their requests, votes due, tasks), for a channel that shows one. */
   homeFor(channel: ChannelName, userId: string): Promise<Home>;
+  /** The form standing for the conversation a button or command starts, for a channel that shows forms. */
+  formFor(channel: ChannelName, userId: string, start: FormStart): Promise<ShownForm | undefined>;
   /** Runs every job once now (as at start): what is due is sent, what was sent is not sent again. */
   runJobs(): Promise<void>;
   /** The outbox gave a message up: the features that care say so to the people who can fix it. */
@@ -78,6 +81,7 @@ export async function createApp(config: AppConfig): Promise<App> {
     translate: (text, language) => registry.translator.translate(text, language),
     menuFor: (member, village, lead) => registry.mainMenu(member, village, lead),
     homeFor: (channel, userId) => homeOf(kernel, channel, userId),
+    formFor: (channel, userId, start) => formFor(kernel, channel, userId, start),
     async runJobs() {
       for (const job of registry.jobs) await job.run(deps, deps.clock.now());
     },

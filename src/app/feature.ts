@@ -171,6 +171,40 @@ export interface JobSpec {
   run(deps: Deps, now: Date): Promise<void>;
 }
 
+/** One field of a form: a choice among options, a text, or photos. */
+export interface FormField {
+  name: string;
+  label: Text;
+  kind: "choice" | "text" | "photos";
+  /** For a choice: the options this member has. */
+  options?: (member: Member, village: Village) => { value: string; label: Text }[];
+  /** For a text: the most characters it may have, and whether it runs over several lines. */
+  max?: number;
+  multiline?: boolean;
+  /** For photos: how many at most. */
+  maxFiles?: number;
+  optional?: boolean;
+}
+
+/**
+ * A conversation's questions as one form, for channels that can show one at once (Slack's modals). Channels
+ * without forms run the conversation its buttons and command start.
+ */
+export interface FormSpec {
+  /** Lower-case letters and underscores: it names the form in the channel's payloads. */
+  name: string;
+  title: Text;
+  submit: Text;
+  /** The buttons (action codes) and commands that start the conversation this form stands for. */
+  startedBy: { actions: readonly string[]; commands: readonly string[] };
+  fields: readonly FormField[];
+  /** Takes the answers, already checked against the fields (choices among their options, texts within max). */
+  run(turn: MemberTurn, values: FormValues): Promise<Outcome>;
+}
+
+/** A form's answers: each field's values (a choice or a text is one; photos are file references). */
+export type FormValues = Readonly<Record<string, readonly string[]>>;
+
 /** Everything one feature adds, declared in one place and registered with one line. */
 export interface Feature {
   name: string;
@@ -184,6 +218,8 @@ export interface Feature {
   onText?: (turn: MemberTurn, text: string) => Promise<Outcome | undefined>;
   /** Someone the channel checked is in a village's group asks to join it. */
   onJoin?: (turn: Turn, villageId: string) => Promise<Outcome>;
+  /** Conversations that channels may show as one form (see `FormSpec`). */
+  forms?: readonly FormSpec[];
   /** What the person has waiting here (their requests, votes due, tasks), for an overview such as Slack's Home tab. */
   home?: (unit: Unit, member: Member, village: Village) => Promise<OutgoingMessage | undefined>;
   /** A group admin (checked by the channel) binds the group; `args` is what followed the command. */

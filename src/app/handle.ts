@@ -1,6 +1,7 @@
 import type { Language } from "../domain/model.js";
 import { type Deps, privateTarget, type Unit, villageOfLocalGroup } from "./deps.js";
 import type { AnyStep, GroupTurn, MemberTurn, Outcome, StepInput } from "./feature.js";
+import { checkForm } from "./forms.js";
 import { type InboundEvent, InboundEvent as InboundEventSchema, MAX_INBOUND_TEXT } from "./inbound.js";
 import { cancelAction, cancelRow } from "./kernel.js";
 import { message, type Text } from "./messages.js";
@@ -133,6 +134,13 @@ async function fromMember(kernel: Kernel, turn: EventTurn & MemberTurn): Promise
       return registry.onJoin?.(turn, input.villageId) ?? turn.done();
     case "bind_group":
       return turn.done();
+    case "form": {
+      const form = registry.forms.get(input.form);
+      if (form === undefined) return turn.refuse(t("refusal.stale_button"));
+      const checked = checkForm(form, input.values, turn.actor, turn.village);
+      if (!checked.ok) return turn.refuse(t("refusal.form_invalid", { field: checked.field.label }));
+      return form.run(turn, checked.values);
+    }
     case "text": {
       const step = turn.topStep();
       if (step !== undefined) return answerStep(turn, step, input);

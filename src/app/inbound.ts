@@ -24,6 +24,12 @@ export const InboundInput = z.discriminatedUnion("type", [
     lng: z.number().min(-180).max(180),
   }),
   z.object({ type: z.literal("file"), fileName: z.string().max(256), content: z.string() }),
+  /** A form's answers, as a channel that shows forms (Slack's modals) collected them. */
+  z.object({
+    type: z.literal("form"),
+    form: z.string().regex(/^[a-z_]{1,32}$/),
+    values: z.record(z.string().max(32), z.array(z.string().max(MAX_INBOUND_TEXT)).max(10)),
+  }),
   /** Someone the channel has checked belongs to the village's group asks to join its roster. */
   z.object({ type: z.literal("join"), villageId: z.string().min(1).max(64) }),
   /** A group admin (checked by the channel) binds this group chat; `args` is what followed the command. */

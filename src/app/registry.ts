@@ -1,6 +1,14 @@
 import type { Member, Village } from "../domain/model.js";
 import { splitActionData } from "./actions.js";
-import type { ActionHandler, AnyStep, CommandSpec, Feature, JobSpec, MenuEntry } from "./feature.js";
+import type {
+  ActionHandler,
+  AnyStep,
+  CommandSpec,
+  Feature,
+  FormSpec,
+  JobSpec,
+  MenuEntry,
+} from "./feature.js";
 import { type Button, message, type OutgoingMessage, type Text } from "./messages.js";
 import { type AnyTable, KERNEL_TABLES } from "./tables.js";
 import { createTranslator, type TextBook, type Translator, t } from "./text.js";
@@ -23,6 +31,7 @@ export interface Registry {
   onBindGroup: Feature["onBindGroup"] | undefined;
   onUndelivered: NonNullable<Feature["onUndelivered"]>[];
   home: NonNullable<Feature["home"]>[];
+  forms: ReadonlyMap<string, FormSpec>;
 }
 
 function unique<T>(kind: string, items: Iterable<[string, T]>): Map<string, T> {
@@ -140,5 +149,9 @@ export function createRegistry(declared: readonly Feature[], kernel: Feature): R
       feature.onUndelivered === undefined ? [] : [feature.onUndelivered],
     ),
     home: features.flatMap((feature) => (feature.home === undefined ? [] : [feature.home])),
+    forms: unique(
+      "form",
+      features.flatMap((feature) => feature.forms ?? []).map((form) => [form.name, form]),
+    ),
   };
 }

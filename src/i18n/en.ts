@@ -29,6 +29,7 @@ export const en: Record<keyof typeof zhCN, string> = {
   "refusal.answer_expected":
     "I am waiting for your answer to the question above. Please answer it, or tap “Cancel”.",
   "refusal.stale_button": "This button has expired. Please tap “Main menu” and start again.",
+  "refusal.form_invalid": "“{field}” is not filled in right. Please fill in the form again.",
   "refusal.no_such_village":
     "I could not find that village. Please tap the button in your village group again.",
   "refusal.no_such_member":

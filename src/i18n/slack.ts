@@ -11,6 +11,7 @@ export const slackText = {
     "command.unknown": "我不认识“{command}”。发送 /shangliang help 看看能做什么。",
     "message.continued": "（接上条）",
     "home.more": "还有更多：在“消息”里发 /shangliang 查看。",
+    "form.cancel": "取消",
   },
   en: {
     "setup.admins_only":
@@ -22,6 +23,7 @@ export const slackText = {
     "command.unknown": "I do not know “{command}”. Send /shangliang help to see what I can do.",
     "message.continued": "(continued)",
     "home.more": "There is more: send /shangliang in Messages to see it.",
+    "form.cancel": "Cancel",
   },
 } as const satisfies Record<Language, Record<string, string>>;
 

@@ -24,6 +24,7 @@ export const zhCN = {
   "refusal.nothing_to_attach": "现在没有在等照片、语音或位置。想提诉求，请先点“提诉求”。",
   "refusal.answer_expected": "我在等您回答上面的问题。请按提示回答，或点“取消”。",
   "refusal.stale_button": "这个按钮已经过期了。请点“回到主菜单”重新开始。",
+  "refusal.form_invalid": "“{field}”没有填好。请再填一次。",
   "refusal.no_such_village": "没找到这个村。请在村里的群里重新点按钮。",
   "refusal.no_such_member": "名册里没有这个人，可能已被移出。请返回名册重新选择。",
 } as const;

@@ -1,8 +1,10 @@
 import type { types } from "@slack/bolt";
-import type { OutgoingMessage } from "../../app/messages.js";
+import type { ShownForm } from "../../app/forms.js";
+import type { OutgoingMessage, Text } from "../../app/messages.js";
 import type { GeoPoint, Language } from "../../domain/model.js";
 import { type RenderedButton, renderMessage, type Translate } from "../render.js";
 import { clip, splitText } from "../text.js";
+import { FORM_ACTION, FORM_CALLBACK } from "./inbound.js";
 
 type KnownBlock = types.KnownBlock;
 type ButtonElement = types.Button;
@@ -121,4 +123,74 @@ export function homeBlocks(
     blocks.push(...own);
   }
   return blocks;
+}
+
+/** Modal limits: a title and its buttons' words at most 24 characters, a select at most 100 options. */
+const MAX_MODAL_TITLE = 24;
+const MAX_SELECT_OPTIONS = 100;
+const MAX_OPTION_TEXT = 75;
+const MAX_LABEL = 2000;
+const PHOTO_TYPES = ["jpg", "jpeg", "png", "gif", "heic", "webp"];
+
+const plain = (text: string, max: number) => ({
+  type: "plain_text" as const,
+  text: clip(text, max),
+  emoji: true,
+});
+
+/** One form field as a modal's input block: its block id is the field's name, its element's action id `value`. */
+function inputBlock(field: ShownForm["fields"][number], words: (text: Text) => string): KnownBlock {
+  const label = plain(words(field.label), MAX_LABEL);
+  const optional = field.optional === true;
+  if (field.kind === "choice") {
+    const options = (field.options ?? []).slice(0, MAX_SELECT_OPTIONS).map((option) => ({
+      text: plain(words(option.label), MAX_OPTION_TEXT),
+      value: option.value,
+    }));
+    return {
+      type: "input",
+      block_id: field.name,
+      label,
+      optional,
+      element: { type: "static_select", action_id: FORM_ACTION, options },
+    };
+  }
+  if (field.kind === "photos")
+    return {
+      type: "input",
+      block_id: field.name,
+      label,
+      optional,
+      element: {
+        type: "file_input",
+        action_id: FORM_ACTION,
+        filetypes: PHOTO_TYPES,
+        max_files: field.maxFiles ?? 1,
+      },
+    };
+  return {
+    type: "input",
+    block_id: field.name,
+    label,
+    optional,
+    element: {
+      type: "plain_text_input",
+      action_id: FORM_ACTION,
+      multiline: field.multiline === true,
+      ...(field.max === undefined ? {} : { max_length: field.max }),
+    },
+  };
+}
+
+/** A form as a Slack modal: one input block per field; submitted, it comes back under its callback id. */
+export function modalView(form: ShownForm, translate: Translate, close: string): types.ModalView {
+  const words = (text: Text) => translate(text, form.language);
+  return {
+    type: "modal",
+    callback_id: `${FORM_CALLBACK}${form.name}`,
+    title: plain(words(form.title), MAX_MODAL_TITLE),
+    submit: plain(words(form.submit), MAX_MODAL_TITLE),
+    close: plain(close, MAX_MODAL_TITLE),
+    blocks: form.fields.map((field) => inputBlock(field, words)),
+  };
 }

@@ -1,6 +1,11 @@
 import type { CommandSpec } from "../../app/feature.js";
 import type { InboundEvent, InboundInput } from "../../app/inbound.js";
-import type { BlockActionsBody, DirectMessageEvent, SlashCommandBody } from "./payloads.js";
+import type {
+  BlockActionsBody,
+  DirectMessageEvent,
+  SlashCommandBody,
+  ViewSubmissionBody,
+} from "./payloads.js";
 
 /** The parts of an InboundEvent known before the input is settled. */
 export type EventBase = Omit<InboundEvent, "input">;
@@ -8,8 +13,8 @@ export type EventBase = Omit<InboundEvent, "input">;
 /** What a Slack payload asks for: an event for the app, a check with Slack first, or nothing. */
 export type Interpretation =
   | { kind: "ignore"; reason: string }
-  | { kind: "event"; base: EventBase; input: InboundInput }
-  | { kind: "button"; base: EventBase; data: string }
+  | { kind: "event"; base: EventBase; input: InboundInput; trigger?: string }
+  | { kind: "button"; base: EventBase; data: string; trigger: string }
   | { kind: "join"; base: EventBase; villageId: string | undefined }
   | { kind: "bind"; base: EventBase; title: string | undefined; args: string }
   | { kind: "unknown_command"; base: EventBase; command: string }
@@ -19,6 +24,11 @@ export type Interpretation =
 export const JOIN_ACTION = /^join_\d+_\d+$/;
 /** The action ids of the app's own buttons: `act_<row>_<column>`, unique within a message. */
 export const APP_ACTION = /^act_\d+_\d+$/;
+
+/** A modal's callback id: this prefix, then the form's name. */
+export const FORM_CALLBACK = "form:";
+/** The action id of every field's element in a modal (its block id is the field's name). */
+export const FORM_ACTION = "value";
 
 const BIND_COMMAND = "setup";
 const JOIN_COMMAND = "join";
@@ -66,6 +76,7 @@ export function interpretCommand(
     kind: "event",
     base,
     input: args === "" ? { type: "command", command: name } : { type: "command", command: name, args },
+    trigger: body.trigger_id,
   };
 }
 
@@ -79,7 +90,30 @@ export function interpretAction(body: BlockActionsBody): Interpretation {
     return { kind: "ignore", reason: "button without a value" };
   if (JOIN_ACTION.test(action.action_id)) return { kind: "join", base, villageId: action.value };
   if (!APP_ACTION.test(action.action_id)) return { kind: "ignore", reason: "button not ours" };
-  return { kind: "button", base, data: action.value.slice(0, 256) };
+  return { kind: "button", base, data: action.value.slice(0, 256), trigger: body.trigger_id };
+}
+
+/** A submitted form (a modal): each block's answer, by the field it stands for. */
+export function interpretSubmission(body: ViewSubmissionBody): Interpretation {
+  const form = body.view.callback_id.slice(FORM_CALLBACK.length);
+  const base = baseOf(`view:${body.view.id}:${body.view.hash ?? ""}`, body.user.id, {
+    kind: "private",
+    chatId: body.user.id,
+  });
+  const values: Record<string, string[]> = {};
+  for (const [field, actions] of Object.entries(body.view.state.values)) {
+    const answer = actions[FORM_ACTION];
+    if (answer === undefined) continue;
+    values[field.slice(0, 32)] =
+      answer.selected_option?.value !== undefined
+        ? [answer.selected_option.value]
+        : answer.files !== undefined
+          ? answer.files.map((file) => file.id)
+          : typeof answer.value === "string"
+            ? [answer.value]
+            : [];
+  }
+  return { kind: "event", base, input: { type: "form", form, values } };
 }
 
 /** A direct message to the bot: text, a photo with its caption, a voice clip, or a file. */

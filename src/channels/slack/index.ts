@@ -1,5 +1,6 @@
 import { App as Bolt, HTTPReceiver, LogLevel, type Receiver } from "@slack/bolt";
 import type { App } from "../../app/create-app.js";
+import type { FormStart } from "../../app/forms.js";
 import type { InboundOutcome } from "../../app/handle.js";
 import type { InboundInput } from "../../app/inbound.js";
 import { Bindings, bindingKey } from "../../app/tables.js";
@@ -8,13 +9,15 @@ import { MAX_CSV_BYTES } from "../../features/roster/index.js";
 import { type SlackTextKey, slackSays } from "../../i18n/slack.js";
 import type { ChannelSender, Logger } from "../../outbox/dispatcher.js";
 import { claimEvent } from "../claims.js";
-import { homeBlocks, renderForSlack } from "./blocks.js";
+import { homeBlocks, modalView, renderForSlack } from "./blocks.js";
 import {
   type EventBase,
+  FORM_CALLBACK,
   type Interpretation,
   interpretAction,
   interpretCommand,
   interpretDirectMessage,
+  interpretSubmission,
 } from "./inbound.js";
 import {
   AppHomeOpenedEvent,
@@ -22,6 +25,7 @@ import {
   DirectMessageEvent,
   EventCallbackBody,
   SlashCommandBody,
+  ViewSubmissionBody,
 } from "./payloads.js";
 import { createSlackSender } from "./sender.js";
 
@@ -219,15 +223,48 @@ export function createSlackChannel(options: SlackChannelOptions): SlackChannel {
     await answerOnce(base, "command.unknown", { command });
   }
 
+  /**
+   * Opens the form that stands for the conversation a command or button starts, as a modal; false when there is
+   * none, or Slack would not open it (the trigger expired), and the conversation goes ahead instead.
+   */
+  async function openForm(base: EventBase, start: FormStart, trigger: string | undefined): Promise<boolean> {
+    if (trigger === undefined || base.chat.kind !== "private") return false;
+    const form = await app.formFor("slack", base.userId, start);
+    if (form === undefined) return false;
+    const claim = await claimEvent(deps, "slack", base.eventId, base.userId, base.languageHint);
+    if (!claim.fresh) return true;
+    try {
+      const close = slackSays("form.cancel", form.language);
+      await client.views.open({ trigger_id: trigger, view: modalView(form, app.translate, close) });
+      return true;
+    } catch (error) {
+      logger.warn("slack form not opened; asking in messages instead", {
+        form: form.name,
+        error: String(error),
+      });
+      await toApp(
+        { ...base, eventId: `${base.eventId}:chat` },
+        "data" in start ? { type: "button", data: start.data } : { type: "command", command: start.command },
+      );
+      return true;
+    }
+  }
+
   async function act(found: Interpretation): Promise<void> {
     switch (found.kind) {
       case "ignore":
         logger.info("slack event ignored", { reason: found.reason });
         return;
-      case "event":
-        await toApp(found.base, found.input);
+      case "event": {
+        const { input } = found;
+        if (input.type === "command" && input.args === undefined) {
+          if (await openForm(found.base, { command: input.command }, found.trigger)) return;
+        }
+        await toApp(found.base, input);
         return;
+      }
       case "button":
+        if (await openForm(found.base, { data: found.data }, found.trigger)) return;
         return button(found.base, found.data);
       case "join":
         return join(found.base, found.villageId);
@@ -270,6 +307,12 @@ export function createSlackChannel(options: SlackChannelOptions): SlackChannel {
     const parsed = BlockActionsBody.safeParse(body);
     if (!parsed.success) return refused("action", parsed.error.issues.length);
     await run(parsed.data.user.id, () => interpretAction(parsed.data));
+  });
+  bolt.view(new RegExp(`^${FORM_CALLBACK}`), async ({ ack, body }) => {
+    await ack();
+    const parsed = ViewSubmissionBody.safeParse(body);
+    if (!parsed.success) return refused("form", parsed.error.issues.length);
+    await run(parsed.data.user.id, () => interpretSubmission(parsed.data));
   });
   bolt.event("message", async ({ body }) => {
     const envelope = EventCallbackBody.safeParse(body);

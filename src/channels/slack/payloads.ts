@@ -71,3 +71,31 @@ export const AppHomeOpenedEvent = z.object({
   user: SlackId,
   tab: z.string().optional(),
 });
+
+/** A modal submitted: its answers under `state.values[block_id][action_id]`. */
+export const ViewSubmissionBody = z.object({
+  type: z.literal("view_submission"),
+  user: z.object({ id: SlackId, name: z.string().max(128).optional() }),
+  view: z.object({
+    id: z.string().min(1).max(64),
+    hash: z.string().max(128).optional(),
+    callback_id: z.string().max(255),
+    state: z.object({
+      values: z.record(
+        z.string().max(255),
+        z.record(
+          z.string().max(255),
+          z.object({
+            value: z.string().max(4096).nullish(),
+            selected_option: z.object({ value: z.string().max(150) }).nullish(),
+            files: z
+              .array(z.object({ id: SlackId }))
+              .max(10)
+              .optional(),
+          }),
+        ),
+      ),
+    }),
+  }),
+});
+export type ViewSubmissionBody = z.infer<typeof ViewSubmissionBody>;

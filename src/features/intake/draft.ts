@@ -10,7 +10,7 @@ import { text } from "./i18n.js";
 
 const { t } = text;
 
-const KINDS: readonly RequestKind[] = ["problem", "wish", "consultation", "errand"];
+export const KINDS: readonly RequestKind[] = ["problem", "wish", "consultation", "errand"];
 const MAX_DRAFT_ATTACHMENTS = 10;
 
 export const DraftRequest = z.object({

@@ -1,10 +1,11 @@
-import { type Feature, type MemberTurn, on } from "../../app/feature.js";
+import { type Feature, type FormSpec, type MemberTurn, on } from "../../app/feature.js";
 import { backToMenu } from "../../app/kernel.js";
 import { type Button, message } from "../../app/messages.js";
 import { Members } from "../../app/tables.js";
+import { MAX_REQUEST_TEXT, RequestKind } from "../../domain/model.js";
 import { canFileFor, isWorker } from "../../domain/permissions.js";
 import { refuse } from "../../domain/result.js";
-import { explainRefusal, submitRequestIn } from "../requests/index.js";
+import { explainRefusal, kindLabel, submitRequestIn } from "../requests/index.js";
 import {
   chooseCategory,
   chooseKind,
@@ -14,7 +15,7 @@ import {
   startRequest,
   submitDraft,
 } from "./codecs.js";
-import { currentDraft, draftStep } from "./draft.js";
+import { currentDraft, draftStep, KINDS } from "./draft.js";
 import { text } from "./i18n.js";
 
 const { t, why } = text;
@@ -52,6 +53,50 @@ async function listVillagers(turn: MemberTurn) {
   turn.say(message([t(villagers.length === 0 ? "proxy.none" : "proxy.pick")], rows));
   return turn.done();
 }
+
+const MAX_FORM_PHOTOS = 5;
+
+/** The request form all at once, for channels that show forms: the same request the conversation files. */
+const requestForm: FormSpec = {
+  name: "request",
+  title: t("form.title"),
+  submit: t("submit"),
+  startedBy: { actions: [startRequest.code], commands: ["request"] },
+  fields: [
+    {
+      name: "kind",
+      label: t("form.kind"),
+      kind: "choice",
+      options: () => KINDS.map((kind) => ({ value: kind, label: kindLabel(kind) })),
+    },
+    {
+      name: "category",
+      label: t("form.category"),
+      kind: "choice",
+      options: (_member, village) =>
+        village.categories.map((category) => ({
+          value: category.id,
+          label: t("category", { name: category.name }),
+        })),
+    },
+    { name: "text", label: t("form.text"), kind: "text", max: MAX_REQUEST_TEXT, multiline: true },
+    { name: "photos", label: t("form.photos"), kind: "photos", maxFiles: MAX_FORM_PHOTOS, optional: true },
+  ],
+  async run(turn, values) {
+    const channel = turn.event.channel;
+    const submitted = await submitRequestIn(turn.unit, {
+      villageId: turn.village.id,
+      requesterId: turn.actor.id,
+      filedById: turn.actor.id,
+      kind: RequestKind.parse(values.kind?.[0]),
+      categoryId: values.category?.[0] ?? "",
+      text: values.text?.[0] ?? "",
+      attachments: (values.photos ?? []).map((fileRef) => ({ type: "photo" as const, channel, fileRef })),
+      channel,
+    });
+    return turn.answer(submitted, explainRefusal);
+  },
+};
 
 /** 提诉求: the request form, for oneself or for a villager. */
 export const intakeFeature: Feature = {
@@ -101,6 +146,7 @@ export const intakeFeature: Feature = {
     }),
   ],
   steps: [draftStep],
+  forms: [requestForm],
   commands: [
     {
       name: "request",

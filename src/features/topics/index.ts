@@ -1,10 +1,11 @@
 import { z } from "zod";
 import type { ActionCodec } from "../../app/actions.js";
-import { type Feature, type MemberTurn, type Outcome, on } from "../../app/feature.js";
+import { type Feature, type FormSpec, type MemberTurn, type Outcome, on } from "../../app/feature.js";
 import { cancelRow, defineTextStep } from "../../app/kernel.js";
 import { type Button, message, type Text } from "../../app/messages.js";
 import { canConvene } from "../../domain/permissions.js";
 import { refuse } from "../../domain/result.js";
+import { MAX_TOPIC_TEXT, MAX_TOPIC_TITLE } from "../../domain/topic.js";
 import {
   agendaTopic,
   keepTopic,
@@ -15,7 +16,7 @@ import {
   topicList,
   viewTopic,
 } from "./codecs.js";
-import { currentTopicDraft, topicDraftStep } from "./draft.js";
+import { currentTopicDraft, MAX_TOPIC_PHOTOS, topicDraftStep } from "./draft.js";
 import { text } from "./i18n.js";
 import { Topics } from "./tables.js";
 import {
@@ -71,11 +72,35 @@ const fromRequestStep = defineTextStep({
   retryOn: ["no_such_request"],
 });
 
+/** The topic form all at once, for channels that show forms: the same topic the conversation proposes. */
+const topicForm: FormSpec = {
+  name: "topic",
+  title: t("form.title"),
+  submit: t("submit"),
+  startedBy: { actions: [proposeTopic.code], commands: ["propose"] },
+  fields: [
+    { name: "title", label: t("form.topic_title"), kind: "text", max: MAX_TOPIC_TITLE },
+    { name: "text", label: t("form.text"), kind: "text", max: MAX_TOPIC_TEXT, multiline: true },
+    { name: "photos", label: t("form.photos"), kind: "photos", maxFiles: MAX_TOPIC_PHOTOS, optional: true },
+  ],
+  async run(turn, values) {
+    const channel = turn.event.channel;
+    const proposed = await proposeTopicIn(turn.unit, turn.actor, {
+      title: values.title?.[0] ?? "",
+      text: values.text?.[0] ?? "",
+      attachments: (values.photos ?? []).map((fileRef) => ({ type: "photo" as const, channel, fileRef })),
+      requestIds: [],
+    });
+    return turn.answer(proposed, why);
+  },
+};
+
 /** 议题 and 附议: villagers propose topics and support each other's; enough support puts one on the agenda. */
 export const topicsFeature: Feature = {
   name: "topics",
   text,
   tables: [Topics],
+  forms: [topicForm],
   actions: [
     on(proposeTopic, async (turn) => startTopic(turn)),
     on(submitTopic, async (turn) => {

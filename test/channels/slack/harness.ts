@@ -111,6 +111,30 @@ export function createPayloads() {
         ],
       };
     },
+    /** A modal submitted: `values` as Slack puts them, state.values[block_id].value. */
+    submission(user: SlackUser, callbackId: string, values: Record<string, Record<string, unknown>>) {
+      const id = next();
+      return {
+        type: "view_submission",
+        team: { id: "T1", domain: "hongqi" },
+        user: { id: user.id, username: user.name, name: user.name, team_id: "T1" },
+        api_app_id: "A1",
+        token: "verification-token",
+        trigger_id: `${id}.4.trigger`,
+        view: {
+          id: `V${id}`,
+          team_id: "T1",
+          type: "modal",
+          callback_id: callbackId,
+          hash: `${id}.hash`,
+          state: {
+            values: Object.fromEntries(
+              Object.entries(values).map(([block, answer]) => [block, { value: answer }]),
+            ),
+          },
+        },
+      };
+    },
     message(user: SlackUser, text: string, files?: Record<string, unknown>[]) {
       const id = next();
       return {
@@ -247,6 +271,34 @@ export async function createSlackHarness(options: { start?: string } = {}) {
     await deliver(payloads.action(user, channelId, found.action_id, found.value));
   }
 
+  /** The modal last opened for the person: its callback id and its input blocks. */
+  function lastModal():
+    | { callback_id: string; blocks: { block_id: string; element: { type: string } }[] }
+    | undefined {
+    const call = fake.callsOf("views.open").at(-1);
+    const view = call?.args.view;
+    return (typeof view === "string" ? JSON.parse(view) : view) as ReturnType<typeof lastModal>;
+  }
+
+  /** Fills in the last modal as the person would and submits it: a choice's value, a text, or file ids. */
+  async function submitForm(user: SlackUser, answers: Record<string, string | string[]>): Promise<void> {
+    const modal = lastModal();
+    if (modal === undefined) throw new Error("no modal was opened");
+    const values: Record<string, Record<string, unknown>> = {};
+    for (const block of modal.blocks) {
+      const answer = answers[block.block_id];
+      const type = block.element.type;
+      if (answer === undefined)
+        values[block.block_id] = { type, ...(type === "file_input" ? { files: [] } : { value: null }) };
+      else if (type === "static_select")
+        values[block.block_id] = { type, selected_option: { value: answer } };
+      else if (type === "file_input")
+        values[block.block_id] = { type, files: [answer].flat().map((id) => ({ id, name: `${id}.jpg` })) };
+      else values[block.block_id] = { type, value: answer };
+    }
+    await deliver(payloads.submission(user, modal.callback_id, values));
+  }
+
   /** Types in the bot's direct messages, as the person. */
   async function dm(user: SlackUser, text: string): Promise<void> {
     await deliver(payloads.message(user, text));
@@ -288,6 +340,8 @@ export async function createSlackHarness(options: { start?: string } = {}) {
     ephemerals,
     press,
     pressJoin,
+    lastModal,
+    submitForm,
     dm,
     command,
     memberOf,
@@ -330,4 +384,19 @@ export async function setUpVillage(
 export async function joinVillage(h: SlackHarness, user: SlackUser, channelId: string): Promise<void> {
   h.fake.addMember(channelId, user.id);
   await h.pressJoin(user, channelId);
+}
+
+/** The villager files a request with the form (a modal): 电力路灯, a problem, with the photo files given. */
+export async function fileRequest(h: SlackHarness, who: SlackUser, photos: string[] = []): Promise<string> {
+  const before = (await h.requestsOf(who)).length;
+  await h.command(who, "request");
+  await h.submitForm(who, {
+    kind: "problem",
+    category: "power",
+    text: "村口三盏路灯坏了，晚上看不见路。",
+    photos,
+  });
+  const filed = await h.requestsOf(who);
+  if (filed.length !== before + 1) throw new Error("the request was not filed");
+  return filed.at(-1)?.id ?? "";
 }

@@ -3,7 +3,14 @@ import { inUnit } from "../../../src/app/deps.js";
 import { asSlackCommands } from "../../../src/channels/slack/blocks.js";
 import { openPollIn } from "../../../src/features/polls/use-cases.js";
 import { yesNoPoll } from "../../support/polls.js";
-import { createSlackHarness, joinVillage, type SlackHarness, setUpVillage, slackUser } from "./harness.js";
+import {
+  createSlackHarness,
+  fileRequest,
+  joinVillage,
+  type SlackHarness,
+  setUpVillage,
+  slackUser,
+} from "./harness.js";
 
 const secretary = slackUser("U0SECRETARY", "王书记");
 const villager = slackUser("U0VILLAGER", "李大爷");
@@ -35,21 +42,12 @@ function home(user: { id: string }) {
   };
 }
 
-async function fileRequest(): Promise<string> {
-  await h.command(villager, "request");
-  await h.press(villager, villager.id, /^k:problem$/);
-  await h.press(villager, villager.id, /^c:power$/);
-  await h.dm(villager, "村口三盏路灯坏了。");
-  await h.press(villager, villager.id, /^d:ok$/);
-  return (await h.requestsOf(villager))[0]?.id ?? "";
-}
-
 describe("the App Home tab", () => {
   it("shows a villager their menu, their requests and the polls waiting for their vote", async () => {
     h = await createSlackHarness();
     await setUpVillage(h, secretary, CHANNEL);
     await joinVillage(h, villager, CHANNEL);
-    const id = await fileRequest();
+    const id = await fileRequest(h, villager);
     const chief = await h.memberOf(secretary);
     if (chief === undefined) throw new Error("no secretary");
     await inUnit(h.app.deps, (unit) => openPollIn(unit, chief, yesNoPoll("要不要装路灯？")));
@@ -67,7 +65,7 @@ describe("the App Home tab", () => {
     h = await createSlackHarness();
     await setUpVillage(h, secretary, CHANNEL);
     await joinVillage(h, villager, CHANNEL);
-    await fileRequest();
+    await fileRequest(h, villager);
 
     await h.deliver(h.payloads.homeOpened(secretary));
 
@@ -87,7 +85,7 @@ describe("the App Home tab", () => {
     h = await createSlackHarness();
     await setUpVillage(h, secretary, CHANNEL);
     await joinVillage(h, villager, CHANNEL);
-    const id = await fileRequest();
+    const id = await fileRequest(h, villager);
     await h.deliver(h.payloads.homeOpened(villager));
     const before = h.posted(villager.id).length;
 

@@ -1,5 +1,12 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { createSlackHarness, joinVillage, type SlackHarness, setUpVillage, slackUser } from "./harness.js";
+import {
+  createSlackHarness,
+  fileRequest,
+  joinVillage,
+  type SlackHarness,
+  setUpVillage,
+  slackUser,
+} from "./harness.js";
 
 const secretary = slackUser("U0SECRETARY", "王书记");
 const villager = slackUser("U0VILLAGER", "李大爷");
@@ -10,15 +17,6 @@ let h: SlackHarness;
 afterEach(async () => {
   await h.close();
 });
-
-async function fileRequest(): Promise<string> {
-  await h.command(villager, "request");
-  await h.press(villager, villager.id, /^k:problem$/);
-  await h.press(villager, villager.id, /^c:power$/);
-  await h.dm(villager, "村口三盏路灯坏了。");
-  await h.press(villager, villager.id, /^d:ok$/);
-  return (await h.requestsOf(villager))[0]?.id ?? "";
-}
 
 /** The Web API methods called since `from`, in order. */
 function methodsSince(from: number): string[] {
@@ -46,7 +44,7 @@ describe("reminders and tallies in Slack", () => {
     h = await createSlackHarness({ start: "2026-11-20T02:00:00Z" });
     await setUpVillage(h, secretary, CHANNEL);
     await joinVillage(h, villager, CHANNEL);
-    await fileRequest();
+    await fileRequest(h, villager);
     h.advance(Date.parse("2026-12-01T01:00:00Z") - Date.parse("2026-11-20T02:00:00Z"));
 
     await h.app.runJobs();
@@ -64,7 +62,7 @@ describe("reminders and tallies in Slack", () => {
     h = await createSlackHarness();
     await setUpVillage(h, secretary, CHANNEL);
     await joinVillage(h, villager, CHANNEL);
-    const id = await fileRequest();
+    const id = await fileRequest(h, villager);
     const [request] = await h.requestsOf(villager);
     h.advance(Date.parse(request?.respondBy ?? "") - Date.parse("2026-11-23T02:00:00Z") + HOUR);
 

@@ -35,11 +35,9 @@ describe("everyone discuss together (众人来商量) walked through Slack", () 
     await joinVillage(h, neighbour, CHANNEL);
     const secretaryId = (await h.memberOf(secretary))?.id ?? "";
 
-    // 提议题 in direct messages; the topic reaches the channel with its support button.
+    // 提议题 with its form; the topic reaches the channel with its support button.
     await h.command(villager, "propose");
-    await h.dm(villager, "修村口那段路");
-    await h.dm(villager, "村口的路坑坑洼洼，下雨就积水。");
-    await h.press(villager, villager.id, /^tps:ok$/);
+    await h.submitForm(villager, { title: "修村口那段路", text: "村口的路坑坑洼洼，下雨就积水。" });
     expect(channelTexts().at(-1)).toBe(
       "📣 新议题XF-T1：修村口那段路\n李大爷提议：村口的路坑坑洼洼，下雨就积水。\n附议：0户，需要1户（2026-12-23前）",
     );
