@@ -1,17 +1,15 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { MAX_REQUEST_TEXT } from "../../../src/domain/model.js";
 import {
+  CHANNEL,
   createSlackHarness,
   fileRequest,
   joinVillage,
   type SlackHarness,
+  secretary,
   setUpVillage,
-  slackUser,
+  villager,
 } from "./harness.js";
-
-const secretary = slackUser("U0SECRETARY", "王书记");
-const villager = slackUser("U0VILLAGER", "李大爷");
-const CHANNEL = "C0XINGFU";
 
 let h: SlackHarness;
 afterEach(async () => {

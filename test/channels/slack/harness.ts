@@ -17,6 +17,13 @@ export interface SlackUser {
 
 export const slackUser = (id: string, name: string): SlackUser => ({ id, name });
 
+/** The people and the village channel the Slack tests share. */
+export const secretary = slackUser("U0SECRETARY", "王书记");
+export const worker = slackUser("U0WORKER", "赵网格");
+export const villager = slackUser("U0VILLAGER", "李大爷");
+export const neighbour = slackUser("U0NEIGHBOUR", "刘大妈");
+export const CHANNEL = "C0XINGFU";
+
 /** A receiver that receives nothing: tests hand Bolt each payload with processEvent. */
 class NoReceiver {
   init(): void {}
@@ -176,10 +183,13 @@ function postedOf(call: SlackCall): Posted {
   return {
     call,
     channel: String(call.args.channel),
-    text: blocks
-      .filter((block) => block.type === "section")
-      .map((block) => block.text?.text ?? "")
-      .join("\n"),
+    text:
+      blocks.length === 0
+        ? String(call.args.text ?? "")
+        : blocks
+            .filter((block) => block.type === "section")
+            .map((block) => block.text?.text ?? "")
+            .join("\n"),
     buttons: blocks
       .filter((block) => block.type === "actions")
       .flatMap((block) => block.elements ?? [])

@@ -4,17 +4,15 @@ import { asSlackCommands } from "../../../src/channels/slack/blocks.js";
 import { openPollIn } from "../../../src/features/polls/use-cases.js";
 import { yesNoPoll } from "../../support/polls.js";
 import {
+  CHANNEL,
   createSlackHarness,
   fileRequest,
   joinVillage,
   type SlackHarness,
+  secretary,
   setUpVillage,
-  slackUser,
+  villager,
 } from "./harness.js";
-
-const secretary = slackUser("U0SECRETARY", "王书记");
-const villager = slackUser("U0VILLAGER", "李大爷");
-const CHANNEL = "C0XINGFU";
 
 let h: SlackHarness;
 afterEach(async () => {

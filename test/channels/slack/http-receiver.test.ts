@@ -7,10 +7,9 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { silentLogger } from "../../../src/logger.js";
 import { type RunningApp, startApp } from "../../../src/main.js";
 import { type FakeSlackApi, startFakeSlackApi } from "../../support/slack/fake-web-api.js";
-import { BOT_TOKEN, createPayloads, slackUser } from "./harness.js";
+import { BOT_TOKEN, createPayloads, villager } from "./harness.js";
 
 const SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5";
-const villager = slackUser("U0VILLAGER", "李大爷");
 
 async function freePort(): Promise<number> {
   const server = createServer();

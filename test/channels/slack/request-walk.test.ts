@@ -1,18 +1,17 @@
 import { afterEach, describe, expect, it } from "vitest";
 import {
+  CHANNEL,
   createSlackHarness,
   fileRequest,
   joinVillage,
   type SlackHarness,
   type SlackUser,
+  secretary,
   setUpVillage,
   slackUser,
+  villager,
+  worker,
 } from "./harness.js";
-
-const secretary = slackUser("U0SECRETARY", "王书记");
-const worker = slackUser("U0WORKER", "赵网格");
-const villager = slackUser("U0VILLAGER", "李大爷");
-const CHANNEL = "C0XINGFU";
 
 let h: SlackHarness;
 afterEach(async () => {

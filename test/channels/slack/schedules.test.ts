@@ -1,16 +1,15 @@
 import { afterEach, describe, expect, it } from "vitest";
 import {
+  CHANNEL,
   createSlackHarness,
   fileRequest,
   joinVillage,
   type SlackHarness,
+  secretary,
   setUpVillage,
-  slackUser,
+  villager,
 } from "./harness.js";
 
-const secretary = slackUser("U0SECRETARY", "王书记");
-const villager = slackUser("U0VILLAGER", "李大爷");
-const CHANNEL = "C0XINGFU";
 const HOUR = 3_600_000;
 
 let h: SlackHarness;

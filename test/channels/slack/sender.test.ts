@@ -8,10 +8,9 @@ import { createSlackSender } from "../../../src/channels/slack/sender.js";
 import { DeliveryError } from "../../../src/outbox/dispatcher.js";
 import { type FakeSlackApi, startFakeSlackApi } from "../../support/slack/fake-web-api.js";
 import { recordingLogger } from "../telegram/fake-api.js";
-import { BOT_TOKEN } from "./harness.js";
+import { BOT_TOKEN, CHANNEL } from "./harness.js";
 
 const USER = "U0VILLAGER";
-const CHANNEL = "C0XINGFU";
 
 let fake: FakeSlackApi;
 afterEach(async () => {

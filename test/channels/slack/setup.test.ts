@@ -1,9 +1,13 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { createSlackHarness, joinVillage, type SlackHarness, setUpVillage, slackUser } from "./harness.js";
-
-const secretary = slackUser("U0SECRETARY", "王书记");
-const villager = slackUser("U0VILLAGER", "李大爷");
-const CHANNEL = "C0XINGFU";
+import {
+  CHANNEL,
+  createSlackHarness,
+  joinVillage,
+  type SlackHarness,
+  secretary,
+  setUpVillage,
+  villager,
+} from "./harness.js";
 
 let h: SlackHarness;
 afterEach(async () => {

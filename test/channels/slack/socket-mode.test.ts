@@ -7,10 +7,9 @@ import { type WebSocket, WebSocketServer } from "ws";
 import { silentLogger } from "../../../src/logger.js";
 import { type RunningApp, startApp } from "../../../src/main.js";
 import { type FakeSlackApi, startFakeSlackApi } from "../../support/slack/fake-web-api.js";
-import { BOT_TOKEN, createPayloads, slackUser } from "./harness.js";
+import { BOT_TOKEN, createPayloads, villager } from "./harness.js";
 
 const APP_TOKEN = "xapp-1-A0SHANGLIANG-1795000000-abcdef";
-const villager = slackUser("U0VILLAGER", "李大爷");
 
 let fake: FakeSlackApi;
 let sockets: WebSocketServer;

@@ -1,18 +1,16 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { Decisions, reviewDecisions } from "../../../src/features/decisions/index.js";
 import {
+  CHANNEL,
   createSlackHarness,
   joinVillage,
+  neighbour,
   type SlackHarness,
   type SlackUser,
+  secretary,
   setUpVillage,
-  slackUser,
+  villager,
 } from "./harness.js";
-
-const secretary = slackUser("U0SECRETARY", "王书记");
-const villager = slackUser("U0VILLAGER", "李大爷");
-const neighbour = slackUser("U0NEIGHBOUR", "刘大妈");
-const CHANNEL = "C0XINGFU";
 
 let h: SlackHarness;
 afterEach(async () => {
