@@ -42,7 +42,12 @@ export function asSlackCommands(text: string, commands: ReadonlySet<string>): st
 function buttonOf(button: RenderedButton, row: number, column: number): ButtonElement {
   const label = { type: "plain_text" as const, text: clip(button.label, MAX_BUTTON_LABEL), emoji: true };
   if (button.opensPrivateFor !== undefined)
-    return { type: "button", text: label, action_id: `join_${row}_${column}`, value: button.opensPrivateFor };
+    return {
+      type: "button",
+      text: label,
+      action_id: `join_${row}_${column}`,
+      value: `${button.opensPrivateFor} ${button.data}`,
+    };
   return { type: "button", text: label, action_id: `act_${row}_${column}`, value: button.data };
 }
 

@@ -15,12 +15,20 @@ export type Interpretation =
   | { kind: "ignore"; reason: string }
   | { kind: "event"; base: EventBase; input: InboundInput; trigger?: string }
   | { kind: "button"; base: EventBase; data: string; trigger: string }
-  | { kind: "join"; base: EventBase; villageId: string | undefined }
+  | {
+      kind: "join";
+      base: EventBase;
+      villageId: string | undefined;
+      press?: { data: string; trigger: string };
+    }
   | { kind: "bind"; base: EventBase; title: string | undefined; args: string }
   | { kind: "unknown_command"; base: EventBase; command: string }
   | { kind: "file"; base: EventBase; fileId: string; fileName: string; fileSize: number | undefined };
 
-/** The action ids of buttons that join the village (their value) from its channel: `join_<row>_<column>`. */
+/**
+ * The action ids of a village channel's buttons that open the private chat (`join_<row>_<column>`): their value is
+ * the village's id and the button's own data, `<villageId> <data>`.
+ */
 export const JOIN_ACTION = /^join_\d+_\d+$/;
 /** The action ids of the app's own buttons: `act_<row>_<column>`, unique within a message. */
 export const APP_ACTION = /^act_\d+_\d+$/;
@@ -88,7 +96,10 @@ export function interpretAction(body: BlockActionsBody): Interpretation {
   const base = baseOf(`act:${body.trigger_id}`, body.user.id, chat, body.user.name);
   if (action === undefined || action.value === undefined || action.value === "")
     return { kind: "ignore", reason: "button without a value" };
-  if (JOIN_ACTION.test(action.action_id)) return { kind: "join", base, villageId: action.value };
+  if (JOIN_ACTION.test(action.action_id)) {
+    const [villageId = "", data = ""] = action.value.split(" ");
+    return { kind: "join", base, villageId, press: { data: data.slice(0, 256), trigger: body.trigger_id } };
+  }
   if (!APP_ACTION.test(action.action_id)) return { kind: "ignore", reason: "button not ours" };
   return { kind: "button", base, data: action.value.slice(0, 256), trigger: body.trigger_id };
 }

@@ -8,7 +8,7 @@ import { type ChartRenderer, createChartRenderer } from "../../charts/render.js"
 import { MAX_CSV_BYTES } from "../../features/roster/index.js";
 import { type SlackTextKey, slackSays } from "../../i18n/slack.js";
 import type { ChannelSender, Logger } from "../../outbox/dispatcher.js";
-import { claimEvent } from "../claims.js";
+import { claimEvent, memberOn } from "../claims.js";
 import { homeBlocks, modalView, renderForSlack } from "./blocks.js";
 import {
   type EventBase,
@@ -110,13 +110,9 @@ export function createSlackChannel(options: SlackChannelOptions): SlackChannel {
     const next = before.then(work, work);
     const tail = next.catch(() => undefined);
     queues.set(key, tail);
-    tail.then(
-      () => {
-        if (queues.get(key) === tail) queues.delete(key);
-      },
-      () => undefined,
-    );
-    return next;
+    return next.finally(() => {
+      if (queues.get(key) === tail) queues.delete(key);
+    });
   }
 
   async function toApp(base: EventBase, input: InboundInput): Promise<InboundOutcome> {
@@ -157,17 +153,35 @@ export function createSlackChannel(options: SlackChannelOptions): SlackChannel {
     return false;
   }
 
-  /** Joining from a village's channel: the channel must be bound to that village and the person in it. */
-  async function join(base: EventBase, villageId: string | undefined): Promise<void> {
+  /**
+   * The village channel's button (or /shangliang join): someone on the village's roster gets what the button does
+   * (the request form); anyone else joins, if the channel is bound to that village and lists them as a member.
+   */
+  async function join(
+    base: EventBase,
+    villageId: string | undefined,
+    press: { data: string; trigger: string } | undefined,
+  ): Promise<void> {
     const channel = base.chat.chatId;
-    const binding = await deps.store.transaction((tx) => tx.get(Bindings, bindingKey("slack", channel)));
+    const { binding, member } = await deps.store.transaction(async (tx) => ({
+      binding: await tx.get(Bindings, bindingKey("slack", channel)),
+      member: await memberOn(tx, "slack", base.userId),
+    }));
     if (binding === undefined) return answerOnce(base, "join.not_bound");
     if (villageId !== undefined && villageId !== binding.villageId) return answerOnce(base, "join.elsewhere");
+    const privately: EventBase = { ...base, chat: { kind: "private", chatId: base.userId } };
+    if (
+      member?.active === true &&
+      member.villageId === binding.villageId &&
+      press !== undefined &&
+      press.data !== ""
+    ) {
+      if (await openForm(privately, { data: press.data }, press.trigger)) return;
+      await toApp(privately, { type: "button", data: press.data });
+      return;
+    }
     if (!(await isInChannel(channel, base.userId))) return answerOnce(base, "join.elsewhere");
-    await toApp(
-      { ...base, chat: { kind: "private", chatId: base.userId } },
-      { type: "join", villageId: binding.villageId },
-    );
+    await toApp(privately, { type: "join", villageId: binding.villageId });
   }
 
   /** Who may bind a channel: its creator, or an admin or owner of the workspace. */
@@ -267,7 +281,7 @@ export function createSlackChannel(options: SlackChannelOptions): SlackChannel {
         if (await openForm(found.base, { data: found.data }, found.trigger)) return;
         return button(found.base, found.data);
       case "join":
-        return join(found.base, found.villageId);
+        return join(found.base, found.villageId, found.press);
       case "bind":
         return bind(found.base, found.title, found.args);
       case "unknown_command":

@@ -61,7 +61,7 @@ const requestForm: FormSpec = {
   name: "request",
   title: t("form.title"),
   submit: t("submit"),
-  startedBy: { actions: [startRequest.code], commands: ["request"] },
+  startedBy: { actions: [startRequest.code, openPrivate.code], commands: ["request"] },
   fields: [
     {
       name: "kind",

@@ -66,6 +66,15 @@ describe("the request form as a Slack modal", () => {
     expect(h.lastModal()?.callback_id).toBe("form:request");
   });
 
+  it("opens from the channel's 提诉求 button for someone already on the roster", async () => {
+    h = await createSlackHarness();
+    await village();
+
+    await h.pressJoin(villager, CHANNEL);
+
+    expect(h.lastModal()?.callback_id).toBe("form:request");
+  });
+
   it("files the request from the form, photos and all", async () => {
     h = await createSlackHarness();
     await village();

@@ -31,7 +31,7 @@ describe("setting up a village on Slack", () => {
     const welcome = h.lastPosted(CHANNEL);
     expect(welcome?.text).toBe(h.say("setup.group.welcome", { village: "幸福村" }));
     expect(welcome?.buttons).toEqual([
-      { text: h.say("intake.open_private"), action_id: "join_0_0", value: villageId },
+      { text: h.say("intake.open_private"), action_id: "join_0_0", value: `${villageId} op:${villageId}` },
     ]);
   });
 
