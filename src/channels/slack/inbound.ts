@@ -3,6 +3,7 @@ import type { InboundEvent, InboundInput } from "../../app/inbound.js";
 import type {
   BlockActionsBody,
   DirectMessageEvent,
+  SlackFile,
   SlashCommandBody,
   ViewSubmissionBody,
 } from "./payloads.js";
@@ -127,25 +128,12 @@ export function interpretSubmission(body: ViewSubmissionBody): Interpretation {
   return { kind: "event", base, input: { type: "form", form, values } };
 }
 
-/** A direct message to the bot: text, a photo with its caption, a voice clip, or a file. */
-export function interpretDirectMessage(eventId: string, event: DirectMessageEvent): Interpretation {
-  if (event.bot_id !== undefined || event.user === undefined)
-    return { kind: "ignore", reason: "not from a person" };
-  if (event.subtype !== undefined && event.subtype !== "file_share")
-    return { kind: "ignore", reason: `message ${event.subtype} not handled` };
-  if (event.channel_type !== undefined && event.channel_type !== "im")
-    return { kind: "ignore", reason: "channel message without a command" };
-  const base = baseOf(eventId, event.user, { kind: "private", chatId: event.user });
-  const text = event.text ?? "";
-  const file = event.files?.[0];
-  if (file === undefined) {
-    if (text.trim() === "") return { kind: "ignore", reason: "blank text" };
-    return { kind: "event", base, input: { type: "text", text } };
-  }
+/** One file of a direct message: a photo (with the message's words as its caption), a voice clip, or a file. */
+function interpretFile(base: EventBase, file: SlackFile, caption: string): Interpretation {
   const mime = file.mimetype ?? "";
   if (mime.startsWith("image/")) {
     const input: InboundInput = { type: "photo", fileRef: file.id };
-    if (text.trim() !== "") input.caption = text;
+    if (caption.trim() !== "") input.caption = caption;
     return { kind: "event", base, input };
   }
   if (mime.startsWith("audio/") || file.subtype === "slack_audio")
@@ -154,4 +142,34 @@ export function interpretDirectMessage(eventId: string, event: DirectMessageEven
   if (TEXT_FILE.test(fileName) || mime.startsWith("text/"))
     return { kind: "file", base, fileId: file.id, fileName, fileSize: file.size };
   return { kind: "event", base, input: { type: "file", fileName, content: "" } };
+}
+
+/** A direct message to the bot: its text, or each of its files in turn (several photos at once are several). */
+export function interpretDirectMessage(eventId: string, event: DirectMessageEvent): Interpretation[] {
+  if (event.bot_id !== undefined || event.user === undefined)
+    return [{ kind: "ignore", reason: "not from a person" }];
+  if (event.subtype !== undefined && event.subtype !== "file_share")
+    return [{ kind: "ignore", reason: `message ${event.subtype} not handled` }];
+  if (event.channel_type !== undefined && event.channel_type !== "im")
+    return [{ kind: "ignore", reason: "channel message without a command" }];
+  const user = event.user;
+  const text = event.text ?? "";
+  const files = event.files ?? [];
+  if (files.length === 0) {
+    if (text.trim() === "") return [{ kind: "ignore", reason: "blank text" }];
+    return [
+      {
+        kind: "event",
+        base: baseOf(eventId, user, { kind: "private", chatId: user }),
+        input: { type: "text", text },
+      },
+    ];
+  }
+  return files.map((file, index) => {
+    const base = baseOf(index === 0 ? eventId : `${eventId}:${index}`, user, {
+      kind: "private",
+      chatId: user,
+    });
+    return interpretFile(base, file, index === 0 ? text : "");
+  });
 }

@@ -292,12 +292,11 @@ export function createSlackChannel(options: SlackChannelOptions): SlackChannel {
   }
 
   /** Does what a payload asks, in its person's order; never throws, so one bad event cannot stop the bot. */
-  async function run(userId: string, interpret: () => Interpretation): Promise<void> {
+  async function run(userId: string, interpret: () => Interpretation | Interpretation[]): Promise<void> {
     await inOrder(userId, async () => {
       let found: Interpretation | undefined;
       try {
-        found = interpret();
-        await act(found);
+        for (found of [interpret()].flat()) await act(found);
       } catch (error) {
         logger.error("slack event failed", { kind: found?.kind, error: String(error) });
       }

@@ -116,6 +116,27 @@ describe("a request walked through Slack", () => {
     ]);
   });
 
+  it("adds each photo of one message to the request being written in messages", async () => {
+    h = await createSlackHarness();
+    await village();
+    h.fake.fail("views.open", "expired_trigger_id");
+    await h.command(villager, "request");
+    await h.press(villager, villager.id, /^k:problem$/);
+    await h.press(villager, villager.id, /^c:power$/);
+    await h.dm(villager, "村口三盏路灯坏了。");
+
+    await h.deliver(
+      h.payloads.message(villager, "白天拍的", [
+        { id: "F0ONE", name: "1.jpg", mimetype: "image/jpeg", size: 10 },
+        { id: "F0TWO", name: "2.jpg", mimetype: "image/jpeg", size: 10 },
+      ]),
+    );
+    await h.press(villager, villager.id, /^d:ok$/);
+
+    const [request] = await h.requestsOf(villager);
+    expect(request?.attachments.map((one) => one.fileRef)).toEqual(["F0ONE", "F0TWO"]);
+  });
+
   it("does nothing twice when Slack delivers the same message event again", async () => {
     h = await createSlackHarness();
     await village();
