@@ -187,7 +187,8 @@ export function createSlackSender(options: SlackSenderOptions): ChannelSender {
     async send(entry, progress): Promise<Delivered> {
       try {
         const editing = entry.edits === undefined ? undefined : parseRef(entry.edits);
-        if (editing !== undefined && (await edit(entry, editing))) return { ref: entry.edits as string };
+        if (editing !== undefined && (await edit(entry, editing)))
+          return { ref: messageRef(editing.channel, editing.ts) };
         const parts = partsOf(entry, entry.target.chatId);
         let ref: string | undefined;
         for (let index = entry.partsSent ?? 0; index < parts.length; index++) {
