@@ -4,22 +4,15 @@ import {
   CHANNEL,
   createSlackHarness,
   fileRequest,
-  joinVillage,
   type SlackHarness,
-  secretary,
-  setUpVillage,
   villager,
+  villageWithVillager,
 } from "./harness.js";
 
 let h: SlackHarness;
 afterEach(async () => {
   await h.close();
 });
-
-async function village(): Promise<void> {
-  await setUpVillage(h, secretary, CHANNEL);
-  await joinVillage(h, villager, CHANNEL);
-}
 
 interface ModalShape {
   callback_id: string;
@@ -33,7 +26,7 @@ interface ModalShape {
 describe("the request form as a Slack modal", () => {
   it("opens with /shangliang request: kind, category, words and photos, and sends no message", async () => {
     h = await createSlackHarness();
-    await village();
+    await villageWithVillager(h);
     const postedBefore = h.posted(villager.id).length;
 
     await h.command(villager, "request");
@@ -58,7 +51,7 @@ describe("the request form as a Slack modal", () => {
 
   it("opens from the menu's 提诉求 button too", async () => {
     h = await createSlackHarness();
-    await village();
+    await villageWithVillager(h);
     await h.command(villager, "");
 
     await h.press(villager, villager.id, /^rq$/);
@@ -68,7 +61,7 @@ describe("the request form as a Slack modal", () => {
 
   it("opens from the channel's 提诉求 button for someone already on the roster", async () => {
     h = await createSlackHarness();
-    await village();
+    await villageWithVillager(h);
 
     await h.pressJoin(villager, CHANNEL);
 
@@ -77,7 +70,7 @@ describe("the request form as a Slack modal", () => {
 
   it("files the request from the form, photos and all", async () => {
     h = await createSlackHarness();
-    await village();
+    await villageWithVillager(h);
 
     const id = await fileRequest(h, villager, ["F0PHOTO1", "F0PHOTO2"]);
 
@@ -91,7 +84,7 @@ describe("the request form as a Slack modal", () => {
 
   it("refuses a category the village does not have, names the field, and files nothing", async () => {
     h = await createSlackHarness();
-    await village();
+    await villageWithVillager(h);
     await h.command(villager, "request");
 
     await h.submitForm(villager, { kind: "problem", category: "moon", text: "路灯坏了" });
@@ -102,7 +95,7 @@ describe("the request form as a Slack modal", () => {
 
   it("refuses words longer than the form allows", async () => {
     h = await createSlackHarness();
-    await village();
+    await villageWithVillager(h);
     await h.command(villager, "request");
 
     await h.submitForm(villager, {
@@ -116,7 +109,7 @@ describe("the request form as a Slack modal", () => {
 
   it("files one request when Slack delivers the same submission twice", async () => {
     h = await createSlackHarness();
-    await village();
+    await villageWithVillager(h);
     await h.command(villager, "request");
     const modal = h.lastModal() as unknown as ModalShape;
     const submission = h.payloads.submission(villager, modal.callback_id, {
@@ -134,7 +127,7 @@ describe("the request form as a Slack modal", () => {
 
   it("asks in messages instead when Slack will not open the form (the trigger expired)", async () => {
     h = await createSlackHarness();
-    await village();
+    await villageWithVillager(h);
     h.fake.fail("views.open", "expired_trigger_id");
 
     await h.command(villager, "request");
@@ -144,7 +137,7 @@ describe("the request form as a Slack modal", () => {
 
   it("opens the topic form with /shangliang propose", async () => {
     h = await createSlackHarness();
-    await village();
+    await villageWithVillager(h);
 
     await h.command(villager, "propose");
 

@@ -390,6 +390,12 @@ export async function setUpVillage(
   return member.villageId;
 }
 
+/** 幸福村 set up by the secretary with its channel, and the villager on its roster. */
+export async function villageWithVillager(h: SlackHarness): Promise<void> {
+  await setUpVillage(h, secretary, CHANNEL);
+  await joinVillage(h, villager, CHANNEL);
+}
+
 /** A channel member presses the join button of the channel's welcome. */
 export async function joinVillage(h: SlackHarness, user: SlackUser, channelId: string): Promise<void> {
   h.fake.addMember(channelId, user.id);

@@ -4,14 +4,12 @@ import { asSlackCommands } from "../../../src/channels/slack/blocks.js";
 import { openPollIn } from "../../../src/features/polls/use-cases.js";
 import { yesNoPoll } from "../../support/polls.js";
 import {
-  CHANNEL,
   createSlackHarness,
   fileRequest,
-  joinVillage,
   type SlackHarness,
   secretary,
-  setUpVillage,
   villager,
+  villageWithVillager,
 } from "./harness.js";
 
 let h: SlackHarness;
@@ -43,8 +41,7 @@ function home(user: { id: string }) {
 describe("the App Home tab", () => {
   it("shows a villager their menu, their requests and the polls waiting for their vote", async () => {
     h = await createSlackHarness();
-    await setUpVillage(h, secretary, CHANNEL);
-    await joinVillage(h, villager, CHANNEL);
+    await villageWithVillager(h);
     const id = await fileRequest(h, villager);
     const chief = await h.memberOf(secretary);
     if (chief === undefined) throw new Error("no secretary");
@@ -61,8 +58,7 @@ describe("the App Home tab", () => {
 
   it("shows the secretary the open requests to act on", async () => {
     h = await createSlackHarness();
-    await setUpVillage(h, secretary, CHANNEL);
-    await joinVillage(h, villager, CHANNEL);
+    await villageWithVillager(h);
     await fileRequest(h, villager);
 
     await h.deliver(h.payloads.homeOpened(secretary));
@@ -81,8 +77,7 @@ describe("the App Home tab", () => {
 
   it("answers a button pressed in the Home tab in the person's direct messages", async () => {
     h = await createSlackHarness();
-    await setUpVillage(h, secretary, CHANNEL);
-    await joinVillage(h, villager, CHANNEL);
+    await villageWithVillager(h);
     const id = await fileRequest(h, villager);
     await h.deliver(h.payloads.homeOpened(villager));
     const before = h.posted(villager.id).length;

@@ -3,11 +3,11 @@ import {
   CHANNEL,
   createSlackHarness,
   fileRequest,
-  joinVillage,
   type SlackHarness,
   secretary,
   setUpVillage,
   villager,
+  villageWithVillager,
 } from "./harness.js";
 
 const HOUR = 3_600_000;
@@ -41,8 +41,7 @@ describe("reminders and tallies in Slack", () => {
 
   it("sends last month's tally to the channel on the 1st at 09:00, once however often the job runs", async () => {
     h = await createSlackHarness({ start: "2026-11-20T02:00:00Z" });
-    await setUpVillage(h, secretary, CHANNEL);
-    await joinVillage(h, villager, CHANNEL);
+    await villageWithVillager(h);
     await fileRequest(h, villager);
     h.advance(Date.parse("2026-12-01T01:00:00Z") - Date.parse("2026-11-20T02:00:00Z"));
 
@@ -59,8 +58,7 @@ describe("reminders and tallies in Slack", () => {
 
   it("tells the secretary in direct messages, once, when a request nobody answered goes red", async () => {
     h = await createSlackHarness();
-    await setUpVillage(h, secretary, CHANNEL);
-    await joinVillage(h, villager, CHANNEL);
+    await villageWithVillager(h);
     const id = await fileRequest(h, villager);
     const [request] = await h.requestsOf(villager);
     h.advance(Date.parse(request?.respondBy ?? "") - Date.parse("2026-11-23T02:00:00Z") + HOUR);
