@@ -34,6 +34,9 @@ export interface Registry {
   forms: ReadonlyMap<string, FormSpec>;
 }
 
+/** A form's name as channels carry it in their payloads (see InboundInput's "form"). */
+const FORM_NAME = /^[a-z_]{1,32}$/;
+
 function unique<T>(kind: string, items: Iterable<[string, T]>): Map<string, T> {
   const map = new Map<string, T>();
   for (const [name, item] of items) {
@@ -151,7 +154,13 @@ export function createRegistry(declared: readonly Feature[], kernel: Feature): R
     home: features.flatMap((feature) => (feature.home === undefined ? [] : [feature.home])),
     forms: unique(
       "form",
-      features.flatMap((feature) => feature.forms ?? []).map((form) => [form.name, form]),
+      features
+        .flatMap((feature) => feature.forms ?? [])
+        .map((form) => {
+          if (!FORM_NAME.test(form.name))
+            throw new Error(`Form name ${form.name} must be 1-32 of a-z and _.`);
+          return [form.name, form];
+        }),
     ),
   };
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { type ActionCodec, splitActionData } from "../../src/app/actions.js";
 import { kernelFeature } from "../../src/app/kernel.js";
 import { createRegistry } from "../../src/app/registry.js";
+import { defineText } from "../../src/app/text.js";
 import { FEATURES } from "../../src/features/index.js";
 
 const registry = createRegistry(FEATURES, kernelFeature);
@@ -75,5 +76,23 @@ describe("button actions", () => {
     expect(() => createRegistry([...FEATURES, again], kernelFeature)).toThrow(
       /action code v is declared twice/,
     );
+  });
+});
+
+describe("forms", () => {
+  it("refuses a form whose name channels could not carry", () => {
+    const intake = FEATURES.find((feature) => feature.name === "intake");
+    const [form] = intake?.forms ?? [];
+    if (form === undefined) throw new Error("intake declares no form");
+    const odd = { name: "odd", text: defineText("odd", {}, {}), forms: [{ ...form, name: "Request-Form" }] };
+
+    expect(() => createRegistry([...FEATURES, odd], kernelFeature)).toThrow(/Form name Request-Form/);
+  });
+
+  it("refuses two forms of the same name", () => {
+    const topics = FEATURES.find((feature) => feature.name === "topics");
+    const again = { name: "again", text: defineText("again", {}, {}), forms: topics?.forms ?? [] };
+
+    expect(() => createRegistry([...FEATURES, again], kernelFeature)).toThrow(/form topic is declared twice/);
   });
 });
