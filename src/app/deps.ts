@@ -60,9 +60,16 @@ export function privateTarget(deps: Deps, member: Member): DeliveryTarget | unde
   return { channel: chosen.channel, chatId: chosen.userId, language, memberId: member.id };
 }
 
-export function tell(unit: Unit, member: Member, message: OutgoingMessage, options?: EnqueueOptions): void {
+/** Tells a member in private on the channel they use; false when they can be reached on none running here. */
+export function tell(
+  unit: Unit,
+  member: Member,
+  message: OutgoingMessage,
+  options?: EnqueueOptions,
+): boolean {
   const target = privateTarget(unit.deps, member);
   if (target !== undefined) unit.tx.enqueue(target, message, options);
+  return target !== undefined;
 }
 
 /** Posts to every chat the village's group lives in: its bound groups and the local group. */
@@ -107,10 +114,7 @@ export async function tellTown(
   let told = false;
   for (const supervisor of (await unit.tx.get(Towns, townId))?.supervisors ?? []) {
     const member = await unit.tx.get(Members, supervisor.id);
-    const target = member?.active === true ? privateTarget(unit.deps, member) : undefined;
-    if (target === undefined) continue;
-    unit.tx.enqueue(target, message, options);
-    told = true;
+    if (member?.active === true && tell(unit, member, message, options)) told = true;
   }
   return told;
 }

@@ -4,7 +4,7 @@ import { inUnit } from "./deps.js";
 import type { FormField, FormSpec, FormValues } from "./feature.js";
 import type { Kernel } from "./handle.js";
 import type { Text } from "./messages.js";
-import { identityKey, Members, Villages } from "./tables.js";
+import { memberOnChannel, Villages } from "./tables.js";
 
 /** A form as one person sees it: their options filled in, ready for a channel to draw. */
 export interface ShownForm {
@@ -37,7 +37,7 @@ export async function formFor(
   const form = [...kernel.registry.forms.values()].find((one) => startedHere(one, start));
   if (form === undefined) return undefined;
   return inUnit(kernel.deps, async (unit) => {
-    const member = (await unit.tx.find(Members, "identity", identityKey(channel, userId)))[0];
+    const member = await memberOnChannel(unit.tx, channel, userId);
     const village = member?.active === true ? await unit.tx.get(Villages, member.villageId) : undefined;
     if (member === undefined || village === undefined) return undefined;
     return {

@@ -2,11 +2,16 @@ import type { Language } from "../domain/model.js";
 import { type Deps, privateTarget, type Unit, villageOfLocalGroup } from "./deps.js";
 import type { AnyStep, GroupTurn, MemberTurn, Outcome, StepInput } from "./feature.js";
 import { checkForm } from "./forms.js";
-import { type InboundEvent, InboundEvent as InboundEventSchema, MAX_INBOUND_TEXT } from "./inbound.js";
+import {
+  eventKey,
+  type InboundEvent,
+  InboundEvent as InboundEventSchema,
+  MAX_INBOUND_TEXT,
+} from "./inbound.js";
 import { cancelAction, cancelRow } from "./kernel.js";
 import { message, type Text } from "./messages.js";
 import type { Registry } from "./registry.js";
-import { Bindings, bindingKey, Conversations, identityKey, Members, Villages } from "./tables.js";
+import { Bindings, bindingKey, Conversations, Members, memberOnChannel, Villages } from "./tables.js";
 import { t } from "./text.js";
 import { EventTurn } from "./turn.js";
 
@@ -31,14 +36,11 @@ export async function handleInbound(kernel: Kernel, raw: unknown): Promise<Inbou
   const event = parsed.data;
   const { deps } = kernel;
   return deps.store.transaction(async (tx) => {
-    const eventKey = `${event.channel}:${event.eventId}`;
-    if (await tx.hasProcessed(eventKey)) return { status: "duplicate" };
-    tx.markProcessed(eventKey);
+    const processed = eventKey(event.channel, event.eventId);
+    if (await tx.hasProcessed(processed)) return { status: "duplicate" };
+    tx.markProcessed(processed);
     const unit: Unit = { deps, tx, now: deps.clock.now() };
-    let actor =
-      event.channel === "local"
-        ? await tx.get(Members, event.userId)
-        : (await tx.find(Members, "identity", identityKey(event.channel, event.userId)))[0];
+    let actor = await memberOnChannel(tx, event.channel, event.userId);
     if (actor?.active === true && event.chat.kind === "private" && actor.lastChannel !== event.channel) {
       actor = { ...actor, lastChannel: event.channel };
       tx.put(Members, actor);

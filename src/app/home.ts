@@ -2,7 +2,7 @@ import type { ChannelName, Language } from "../domain/model.js";
 import { inUnit } from "./deps.js";
 import type { Kernel } from "./handle.js";
 import { message, type OutgoingMessage } from "./messages.js";
-import { identityKey, Members, Villages } from "./tables.js";
+import { memberOnChannel, Villages } from "./tables.js";
 import { t } from "./text.js";
 
 /** A person's overview: their menu, then what each feature has waiting for them. */
@@ -15,10 +15,7 @@ export interface Home {
 export async function homeOf(kernel: Kernel, channel: ChannelName, userId: string): Promise<Home> {
   const { deps, registry } = kernel;
   return inUnit(deps, async (unit) => {
-    const member =
-      channel === "local"
-        ? await unit.tx.get(Members, userId)
-        : (await unit.tx.find(Members, "identity", identityKey(channel, userId)))[0];
+    const member = await memberOnChannel(unit.tx, channel, userId);
     const village = member?.active === true ? await unit.tx.get(Villages, member.villageId) : undefined;
     if (member === undefined || village === undefined)
       return { language: deps.defaultLanguage, sections: [message([t("stranger.welcome")])] };

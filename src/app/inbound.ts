@@ -57,3 +57,13 @@ export const InboundEvent = z.object({
   input: InboundInput,
 });
 export type InboundEvent = z.infer<typeof InboundEvent>;
+
+/** A command as the app takes it: no arguments when none were typed. */
+export function commandInput(command: string, args: string): InboundInput {
+  return args === "" ? { type: "command", command } : { type: "command", command, args };
+}
+
+/** The key an event is marked processed under, so a redelivery (or a channel's own answer to it) is done once. */
+export function eventKey(channel: ChannelName, eventId: string): string {
+  return `${channel}:${eventId}`;
+}

@@ -1,6 +1,15 @@
 import type { z } from "zod";
-import { GroupBinding, Household, Member, Town, TownBinding, Village } from "../domain/model.js";
+import {
+  type ChannelName,
+  GroupBinding,
+  Household,
+  Member,
+  Town,
+  TownBinding,
+  Village,
+} from "../domain/model.js";
 import { Conversation } from "./conversation.js";
+import type { Transaction } from "./ports.js";
 
 /**
  * A kind of stored record, declared once: stores need no code of their own per table.
@@ -108,6 +117,16 @@ export const Members = defineTable({
   file: (member) => roster(member.villageId),
   ids: { counter: "member", prefix: "m" },
 });
+
+/** The member a channel knows by `userId`: the local chat by member id, other channels by a linked identity. */
+export async function memberOnChannel(
+  tx: Transaction,
+  channel: ChannelName,
+  userId: string,
+): Promise<Member | undefined> {
+  if (channel === "local") return tx.get(Members, userId);
+  return (await tx.find(Members, "identity", identityKey(channel, userId)))[0];
+}
 
 /** What an active member is found under in the `role` index. */
 export function roleKey(villageId: string, role: string): string {

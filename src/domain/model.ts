@@ -31,6 +31,13 @@ export type Category = z.infer<typeof Category>;
 export const SatisfactionFormula = z.enum(["satisfied_or_mostly", "satisfied_only"]);
 export type SatisfactionFormula = z.infer<typeof SatisfactionFormula>;
 
+/** How a town counts satisfaction: its choice, else 基本满意 counts as satisfied. */
+export function formulaOfTown(
+  town: { satisfactionFormula?: SatisfactionFormula | undefined } | undefined,
+): SatisfactionFormula {
+  return town?.satisfactionFormula ?? "satisfied_or_mostly";
+}
+
 export const Town = z.object({
   id: z.string(),
   name: z.string().min(1).max(60),

@@ -1,5 +1,5 @@
 import type { CommandSpec } from "../../app/feature.js";
-import type { InboundEvent, InboundInput } from "../../app/inbound.js";
+import { commandInput, type InboundEvent, type InboundInput } from "../../app/inbound.js";
 import type {
   BlockActionsBody,
   DirectMessageEvent,
@@ -76,7 +76,7 @@ export function interpretCommand(
     return {
       kind: "event",
       base,
-      input: args === "" ? { type: "command", command: name } : { type: "command", command: name, args },
+      input: commandInput(name, args),
     };
   }
   if (name === "") return { kind: "event", base, input: { type: "command", command: "start" } };
@@ -84,7 +84,7 @@ export function interpretCommand(
   return {
     kind: "event",
     base,
-    input: args === "" ? { type: "command", command: name } : { type: "command", command: name, args },
+    input: commandInput(name, args),
     trigger: body.trigger_id,
   };
 }

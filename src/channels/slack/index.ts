@@ -3,12 +3,12 @@ import type { App } from "../../app/create-app.js";
 import type { FormStart } from "../../app/forms.js";
 import type { InboundOutcome } from "../../app/handle.js";
 import type { InboundInput } from "../../app/inbound.js";
-import { Bindings, bindingKey } from "../../app/tables.js";
+import { Bindings, bindingKey, memberOnChannel } from "../../app/tables.js";
 import { type ChartRenderer, createChartRenderer } from "../../charts/render.js";
 import { MAX_CSV_BYTES } from "../../features/roster/index.js";
 import { type SlackTextKey, slackSays } from "../../i18n/slack.js";
 import type { ChannelSender, Logger } from "../../outbox/dispatcher.js";
-import { claimEvent, memberOn } from "../claims.js";
+import { claimEvent } from "../claims.js";
 import { homeBlocks, modalView, renderForSlack } from "./blocks.js";
 import {
   type EventBase,
@@ -165,7 +165,7 @@ export function createSlackChannel(options: SlackChannelOptions): SlackChannel {
     const channel = base.chat.chatId;
     const { binding, member } = await deps.store.transaction(async (tx) => ({
       binding: await tx.get(Bindings, bindingKey("slack", channel)),
-      member: await memberOn(tx, "slack", base.userId),
+      member: await memberOnChannel(tx, "slack", base.userId),
     }));
     if (binding === undefined) return answerOnce(base, "join.not_bound");
     if (villageId !== undefined && villageId !== binding.villageId) return answerOnce(base, "join.elsewhere");

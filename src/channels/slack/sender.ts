@@ -1,4 +1,4 @@
-import type { webApi } from "@slack/bolt";
+import { webApi } from "@slack/bolt";
 import type { OutboxEntry } from "../../app/ports.js";
 import type { ChartRenderer } from "../../charts/render.js";
 import type { Attachment } from "../../domain/model.js";
@@ -61,7 +61,7 @@ function parseRef(ref: string): { channel: string; ts: string } | undefined {
 
 function platformError(error: unknown): string | undefined {
   if (typeof error !== "object" || error === null || !("code" in error)) return undefined;
-  if (error.code !== "slack_webapi_platform_error" || !("data" in error)) return undefined;
+  if (error.code !== webApi.ErrorCode.PlatformError || !("data" in error)) return undefined;
   const data = error.data as { error?: unknown };
   return typeof data.error === "string" ? data.error : undefined;
 }
@@ -71,13 +71,13 @@ export function deliveryErrorOf(error: unknown): DeliveryError {
   if (error instanceof DeliveryError) return error;
   const code = typeof error === "object" && error !== null && "code" in error ? error.code : undefined;
   const text = error instanceof Error ? error.message : String(error);
-  if (code === "slack_webapi_rate_limited_error") {
+  if (code === webApi.ErrorCode.RateLimitedError) {
     const seconds = (error as { retryAfter?: number }).retryAfter ?? 1;
     // Slack's limits are per method and workspace: the whole channel waits.
     return new DeliveryError(text, "rate_limited", seconds * 1000, true);
   }
-  if (code === "slack_webapi_request_error") return new DeliveryError(text, "unavailable");
-  if (code === "slack_webapi_http_error") {
+  if (code === webApi.ErrorCode.RequestError) return new DeliveryError(text, "unavailable");
+  if (code === webApi.ErrorCode.HTTPError) {
     const status = (error as { statusCode?: number }).statusCode ?? 0;
     return new DeliveryError(text, status >= 500 ? "unavailable" : "failed");
   }

@@ -1,5 +1,5 @@
 import type { CommandSpec } from "../../app/feature.js";
-import type { InboundEvent, InboundInput } from "../../app/inbound.js";
+import { commandInput, type InboundEvent, type InboundInput } from "../../app/inbound.js";
 import { parseJoinPayload } from "./links.js";
 import type { TelegramChat, TelegramMessage, TelegramUpdate, TelegramUser } from "./updates.js";
 
@@ -92,7 +92,7 @@ function interpretCommand(
     return {
       kind: "event",
       base,
-      input: args === "" ? { type: "command", command: known } : { type: "command", command: known, args },
+      input: commandInput(known, args),
     };
   }
   if (known === "start") {
@@ -106,10 +106,7 @@ function interpretCommand(
   return {
     kind: "event",
     base,
-    input:
-      args === "" || known === undefined
-        ? { type: "command", command: name }
-        : { type: "command", command: name, args },
+    input: commandInput(name, known === undefined ? "" : args),
   };
 }
 

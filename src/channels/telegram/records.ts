@@ -1,8 +1,9 @@
 import type { Deps } from "../../app/deps.js";
+import { eventKey as eventKeyOn } from "../../app/inbound.js";
 import type { Transaction } from "../../app/ports.js";
-import { Bindings, bindingKey } from "../../app/tables.js";
+import { Bindings, bindingKey, memberOnChannel } from "../../app/tables.js";
 import type { GroupBinding, Language, Member } from "../../domain/model.js";
-import { claimEvent, eventKey as eventKeyOn, memberOn } from "../claims.js";
+import { claimEvent } from "../claims.js";
 
 /** Chat ids are stored as strings; Telegram takes numeric ones as numbers. */
 export function chatIdParam(chatId: string): number | string {
@@ -28,7 +29,7 @@ export async function telegramBindings(tx: Transaction, villageId: string): Prom
 }
 
 export async function memberOf(tx: Transaction, userId: string): Promise<Member | undefined> {
-  return memberOn(tx, "telegram", userId);
+  return memberOnChannel(tx, "telegram", userId);
 }
 
 /** Marks an update the channel answers without the app as handled (see `claimEvent`). */

@@ -91,7 +91,7 @@ export const text = defineText(
     "notify.merged": "诉求{id}与{target}是同一件事，已合并，请关注{target}的进展。",
     "notify.red": "🔴 诉求{id}（{category}）已超期，负责人：{owner}。请督促办理。",
     "notify.town":
-      "🚨 {village}的诉求{id}（{category}）超期满5个工作日还没办结。期限：{deadline}；负责人：{owner}。请督办。",
+      "🚨 {village}的诉求{id}（{category}）超期满{days}个工作日还没办结。期限：{deadline}；负责人：{owner}。请督办。",
     "notify.red_owner": "🔴 您负责的诉求{id}（{category}）已超期，请尽快办结，或请书记协调。",
     "notify.yellow": "🟡 诉求{id}（{category}）快到期了（{deadline}），还没人接单。请派单。",
     "notify.yellow_owner": "🟡 您负责的诉求{id}（{category}）快到期了（{deadline}），请抓紧办理。",
@@ -245,7 +245,7 @@ export const text = defineText(
       "Request {id} is the same as {target} and was merged into it. Follow {target} from now on.",
     "notify.red": "🔴 Request {id} ({category}) is overdue; owner: {owner}. Please follow it up.",
     "notify.town":
-      "🚨 Request {id} of {village} ({category}) is still open 5 working days after its deadline ({deadline}); owner: {owner}. Please follow it up.",
+      "🚨 Request {id} of {village} ({category}) is still open {days} working days after its deadline ({deadline}); owner: {owner}. Please follow it up.",
     "notify.red_owner":
       "🔴 Request {id} ({category}), which you own, is overdue. Please resolve it soon, or ask the secretary.",
     "notify.yellow":

@@ -13,7 +13,12 @@ import type { EnqueueOptions } from "../../app/ports.js";
 import { Members, roleKey, Villages } from "../../app/tables.js";
 import { t as kernel } from "../../app/text.js";
 import { calendarGaps, formatLocal, localDate, localParts } from "../../domain/calendar.js";
-import { lightSeverity, townEscalationAt, trafficLight } from "../../domain/deadlines.js";
+import {
+  lightSeverity,
+  TOWN_ESCALATION_WORKING_DAYS,
+  townEscalationAt,
+  trafficLight,
+} from "../../domain/deadlines.js";
 import type {
   Attachment,
   ChannelName,
@@ -88,13 +93,13 @@ async function namesFor(
   return names;
 }
 
+/** Reminders and alerts the jobs send are bulk: they wait behind replies, and for the end of quiet hours. */
+const REMINDER: EnqueueOptions = { bulk: true };
+
 /**
  * Sends the request's card to each person, each with their own first line and buttons. Reads only the
  * people it names and tells, never the whole roster, so a big village costs no more than a small one.
  */
-/** Reminders and alerts the jobs send are bulk: they wait behind replies, and for the end of quiet hours. */
-const REMINDER: EnqueueOptions = { bulk: true };
-
 async function tellEach(
   unit: Unit,
   request: ServiceRequest,
@@ -678,28 +683,38 @@ export async function alertRed(deps: Deps): Promise<void> {
           await tellEach(unit, request, audience, lead, new Set(), village, REMINDER);
         }
         const escalateAt = townEscalationAt(new Date(deadline), unit.deps.calendar);
-        const town = `${village.id}:${request.id}:town:${deadline}`;
-        if (unit.now >= escalateAt && (await unit.tx.get(RequestAlerts, town)) === undefined) {
+        const town = `${request.id}:town:${deadline}`;
+        if (unit.now >= escalateAt && !(await alerted(unit, village.id, town))) {
           const zone = unit.deps.calendar.timeZone;
           const notice = t("notify.town", {
             ...params,
+            days: TOWN_ESCALATION_WORKING_DAYS,
             village: village.name,
             deadline: formatLocal(new Date(deadline), zone),
           });
           // Recorded only once someone is told: a town with no chat and no supervisor yet hears of it when it has one.
-          if (await tellTown(unit, village.townId, message([notice]), { bulk: true }))
-            unit.tx.put(RequestAlerts, { id: town, villageId: village.id, at: unit.now.toISOString() });
+          if (await tellTown(unit, village.townId, message([notice]), REMINDER))
+            recordAlert(unit, village.id, town);
         }
       }
     });
   }
 }
 
+/** Whether the village's notice `id` was sent already (see `recordAlert`). */
+async function alerted(unit: Unit, villageId: string, id: string): Promise<boolean> {
+  return (await unit.tx.get(RequestAlerts, `${villageId}:${id}`)) !== undefined;
+}
+
+/** Records that the village's notice `id` went out, in the unit that queues it. */
+function recordAlert(unit: Unit, villageId: string, id: string): void {
+  unit.tx.put(RequestAlerts, { id: `${villageId}:${id}`, villageId, at: unit.now.toISOString() });
+}
+
 /** True the first time a notice is asked for under `id` (and records it), so a job sends each notice once. */
 async function firstAlert(unit: Unit, villageId: string, id: string): Promise<boolean> {
-  const key = `${villageId}:${id}`;
-  if ((await unit.tx.get(RequestAlerts, key)) !== undefined) return false;
-  unit.tx.put(RequestAlerts, { id: key, villageId, at: unit.now.toISOString() });
+  if (await alerted(unit, villageId, id)) return false;
+  recordAlert(unit, villageId, id);
   return true;
 }
 
@@ -743,9 +758,7 @@ export async function remindUnrated(deps: Deps): Promise<void> {
       for (const request of await unit.tx.find(Requests, "active", village.id)) {
         if (request.state !== "resolved" || request.resolvedAt === undefined) continue;
         if (unit.now.getTime() - Date.parse(request.resolvedAt) < RATE_REMINDER_AFTER_MS) continue;
-        const id = `${village.id}:${request.id}:rate:${request.resolvedAt}`;
-        if ((await unit.tx.get(RequestAlerts, id)) !== undefined) continue;
-        unit.tx.put(RequestAlerts, { id, villageId: village.id, at: unit.now.toISOString() });
+        if (!(await firstAlert(unit, village.id, `${request.id}:rate:${request.resolvedAt}`))) continue;
         const lead = () => t("notify.rate_reminder", { id: request.id });
         await tellEach(unit, request, parties(request), lead, new Set(), village, REMINDER);
       }
@@ -763,10 +776,7 @@ export async function warnCalendarGaps(deps: Deps): Promise<void> {
   await inUnit(deps, async (unit) => {
     for (const village of await unit.tx.all(Villages)) {
       for (const year of gaps) {
-        const id = `calendar:${year}`;
-        const key = `${village.id}:${id}`;
-        if ((await unit.tx.get(RequestAlerts, key)) !== undefined) continue;
-        unit.tx.put(RequestAlerts, { id: key, villageId: village.id, at: unit.now.toISOString() });
+        if (!(await firstAlert(unit, village.id, `calendar:${year}`))) continue;
         for (const secretary of await secretariesOf(unit, village.id)) {
           tell(unit, secretary, message([t("calendar.gap", { year })]), REMINDER);
         }

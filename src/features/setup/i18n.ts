@@ -16,7 +16,7 @@ export const text = defineText(
     "group.help_unbound": "这个群还没绑定村。请书记先私聊我发 /setup 建村，再在群里发 /setup。",
     "group.released": "这个群已和{village}解除绑定。新的村书记可以在群里发 /setup 绑定。",
     "town.welcome":
-      "本群已设为{town}的督办群。超期5个工作日还没办结的诉求会报到这里；每月{day}日{time}发各村晾晒的汇总和排名。",
+      "本群已设为{town}的督办群。超期{days}个工作日还没办结的诉求会报到这里；每月{day}日{time}发各村晾晒的汇总和排名。",
     "command.setup": "把本群绑定到村（限群管理员）；发 /setup town 设为镇督办群",
     "command.release": "解除本群和村的绑定（限本村书记）",
     "refusal.already_member": "您已经在{village}的名册里了。点“提诉求”就可以用。",
@@ -48,7 +48,7 @@ export const text = defineText(
     "group.released":
       "This group is no longer linked to {village}. A secretary can link it again with /setup here.",
     "town.welcome":
-      "This group is now the supervision chat of {town}. Requests still overdue 5 working days after their deadline are reported here, and on day {day} of each month at {time} the villages' tallies, ranked.",
+      "This group is now the supervision chat of {town}. Requests still overdue {days} working days after their deadline are reported here, and on day {day} of each month at {time} the villages' tallies, ranked.",
     "command.setup":
       "Link this group to a village (group admins); /setup town makes it the town's supervision chat",
     "command.release": "Unlink this group from its village (its secretary)",

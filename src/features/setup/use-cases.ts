@@ -1,6 +1,7 @@
 import { tell, tellGroup, type Unit } from "../../app/deps.js";
 import { message, type OutgoingMessage, type Text } from "../../app/messages.js";
 import { Bindings, bindingKey, Members, TownBindings, Towns, Villages } from "../../app/tables.js";
+import { TOWN_ESCALATION_WORKING_DAYS } from "../../domain/deadlines.js";
 import type { Category, ChannelName, Identity, Language, Member, Town, Village } from "../../domain/model.js";
 import { displayName, MAX_PERSON_NAME, MAX_PLACE_NAME, validName } from "../../domain/names.js";
 import { canBindGroup, canManageTown, canReleaseGroup } from "../../domain/permissions.js";
@@ -215,7 +216,13 @@ export async function bindTownGroupIn(
   });
   unit.tx.enqueue(
     { channel, chatId, language: village.language },
-    message([t("town.welcome", { town: town.name, ...tallyTime(unit.deps.tallyAt) })]),
+    message([
+      t("town.welcome", {
+        town: town.name,
+        days: TOWN_ESCALATION_WORKING_DAYS,
+        ...tallyTime(unit.deps.tallyAt),
+      }),
+    ]),
   );
   return ok(town);
 }

@@ -2,7 +2,13 @@ import { type Deps, inUnit, tellGroup, tellTown, type Unit } from "../../app/dep
 import { type Chart, message, type OutgoingMessage, type Text } from "../../app/messages.js";
 import { Towns, Villages } from "../../app/tables.js";
 import { localDate, localParts } from "../../domain/calendar.js";
-import type { RequestKind, SatisfactionFormula, Town, Village } from "../../domain/model.js";
+import {
+  formulaOfTown,
+  type RequestKind,
+  type SatisfactionFormula,
+  type Town,
+  type Village,
+} from "../../domain/model.js";
 import {
   isMonth,
   type Month,
@@ -122,14 +128,21 @@ export function tallyMessage(
       taken: deliberation.decisionsTaken,
       done: deliberation.decisionsImplemented,
     }),
-    t("formulas", { satisfied: t(formula === "satisfied_or_mostly" ? "formula.mostly" : "formula.strict") }),
+    formulasLine(formula),
   ];
   return message(lines);
 }
 
 /** How 基本满意 is counted in the village's town (a town's choice; most count it as satisfied). */
 async function formulaOf(unit: Unit, village: Village): Promise<SatisfactionFormula> {
-  return (await unit.tx.get(Towns, village.townId))?.satisfactionFormula ?? "satisfied_or_mostly";
+  return formulaOfTown(await unit.tx.get(Towns, village.townId));
+}
+
+/** The formulas under the figures, in plain words, as the town counts satisfaction. */
+function formulasLine(formula: SatisfactionFormula): Text {
+  return t("formulas", {
+    satisfied: t(formula === "satisfied_or_mostly" ? "formula.mostly" : "formula.strict"),
+  });
 }
 
 /** One village's figures for a period and the one before, with the town's formula; its records read once. */
@@ -244,7 +257,7 @@ function ranked(lines: VillageLine[]): VillageLine[] {
 
 /** The town's roll-up: one line per village, ranked, a bar per village, and the formulas. No names of people. */
 export async function townTally(unit: Unit, town: Town, period: Period): Promise<OutgoingMessage> {
-  const formula = town.satisfactionFormula ?? "satisfied_or_mostly";
+  const formula = formulaOfTown(town);
   const lines: VillageLine[] = [];
   for (const village of await unit.tx.find(Villages, "town", town.id)) {
     const { tally, before } = await figuresOf(unit, village, period, formula);
@@ -273,9 +286,7 @@ export async function townTally(unit: Unit, town: Town, period: Period): Promise
   });
   if (order.length === 0) text.push(t("town.none"));
   text.push(t("town.ranking"));
-  text.push(
-    t("formulas", { satisfied: t(formula === "satisfied_or_mostly" ? "formula.mostly" : "formula.strict") }),
-  );
+  text.push(formulasLine(formula));
   const chart: Chart = {
     title: t(year ? "town.chart_title_year" : "town.chart_title", title),
     panels: [

@@ -11,7 +11,7 @@ export const text = defineText(
     "card.supervisors": "督办人：{names}",
     "card.no_supervisors": "督办人：还没有（超期诉求和每月汇总只发到督办群）",
     "card.formula": "满意率的算法：{formula}",
-    "card.escalation": "诉求超期5个工作日还没办结，会报到督办群（没有督办群就私信督办人）。",
+    "card.escalation": "诉求超期{days}个工作日还没办结，会报到督办群（没有督办群就私信督办人）。",
     "formula.satisfied_or_mostly": "（满意 + 基本满意）÷ 评价数",
     "formula.satisfied_only": "满意 ÷ 评价数（基本满意不算）",
     "button.supervisors": "👤 选督办人",
@@ -40,7 +40,7 @@ export const text = defineText(
       "Supervisors: none yet (overdue requests and the monthly roll-up go to the supervision chat only)",
     "card.formula": "Satisfaction is counted as: {formula}",
     "card.escalation":
-      "A request still open 5 working days after its deadline is reported to the supervision chat (with none, to the supervisors in private).",
+      "A request still open {days} working days after its deadline is reported to the supervision chat (with none, to the supervisors in private).",
     "formula.satisfied_or_mostly": "(satisfied + mostly satisfied) ÷ ratings",
     "formula.satisfied_only": "satisfied ÷ ratings (mostly satisfied not counted)",
     "button.supervisors": "👤 Choose supervisors",

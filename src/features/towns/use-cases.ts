@@ -1,7 +1,14 @@
 import { tell, type Unit } from "../../app/deps.js";
 import { message, type OutgoingMessage } from "../../app/messages.js";
 import { Members, TownBindings, Towns, Villages } from "../../app/tables.js";
-import type { Member, SatisfactionFormula, Town, Village } from "../../domain/model.js";
+import { TOWN_ESCALATION_WORKING_DAYS } from "../../domain/deadlines.js";
+import {
+  formulaOfTown,
+  type Member,
+  type SatisfactionFormula,
+  type Town,
+  type Village,
+} from "../../domain/model.js";
 import { canManageTown, isTownSupervisor, isWorker } from "../../domain/permissions.js";
 import { ok, type Result, refuse } from "../../domain/result.js";
 import { chooseFormula, supervisorList, toggleSupervisor, townCard, townTallyNow } from "./codecs.js";
@@ -11,8 +18,12 @@ const { t } = text;
 
 export type TownRefusal = "not_allowed" | "not_a_worker";
 
-/** The actor's town, when they may manage it. */
-async function managedTown(unit: Unit, actor: Member, village: Village): Promise<Result<Town, TownRefusal>> {
+/** The actor's town, when they may manage it (for its roll-up too). */
+export async function managedTownIn(
+  unit: Unit,
+  actor: Member,
+  village: Village,
+): Promise<Result<Town, TownRefusal>> {
   const town = await unit.tx.get(Towns, village.townId);
   if (town === undefined) throw new Error(`town ${village.townId} missing for village ${village.id}`);
   return canManageTown(actor, village, town) ? ok(town) : refuse("not_allowed");
@@ -24,12 +35,12 @@ export async function townCardIn(
   actor: Member,
   village: Village,
 ): Promise<Result<OutgoingMessage, TownRefusal>> {
-  const managed = await managedTown(unit, actor, village);
+  const managed = await managedTownIn(unit, actor, village);
   if (!managed.ok) return managed;
   const town = managed.value;
   const villages = await unit.tx.find(Villages, "town", town.id);
   const chats = await unit.tx.find(TownBindings, "town", town.id);
-  const formula = town.satisfactionFormula ?? "satisfied_or_mostly";
+  const formula = formulaOfTown(town);
   const lines = [
     t("card.title", { town: town.name }),
     t("card.villages", { count: villages.length, names: villages.map((one) => one.name).join("、") }),
@@ -38,7 +49,7 @@ export async function townCardIn(
       ? t("card.supervisors", { names: town.supervisors.map((one) => one.name).join("、") })
       : t("card.no_supervisors"),
     t("card.formula", { formula: t(`formula.${formula}`) }),
-    t("card.escalation"),
+    t("card.escalation", { days: TOWN_ESCALATION_WORKING_DAYS }),
   ];
   const other: SatisfactionFormula =
     formula === "satisfied_or_mostly" ? "satisfied_only" : "satisfied_or_mostly";
@@ -62,7 +73,7 @@ export async function supervisorListIn(
   actor: Member,
   village: Village,
 ): Promise<Result<OutgoingMessage, TownRefusal>> {
-  const managed = await managedTown(unit, actor, village);
+  const managed = await managedTownIn(unit, actor, village);
   if (!managed.ok) return managed;
   const town = managed.value;
   const workers = (await unit.tx.find(Members, "village", village.id)).filter(isWorker);
@@ -83,7 +94,7 @@ export async function toggleSupervisorIn(
   village: Village,
   memberId: string,
 ): Promise<Result<OutgoingMessage, TownRefusal>> {
-  const managed = await managedTown(unit, actor, village);
+  const managed = await managedTownIn(unit, actor, village);
   if (!managed.ok) return managed;
   const town = managed.value;
   const member = await unit.tx.get(Members, memberId);
@@ -106,12 +117,9 @@ export async function chooseFormulaIn(
   village: Village,
   formula: SatisfactionFormula,
 ): Promise<Result<OutgoingMessage, TownRefusal>> {
-  const managed = await managedTown(unit, actor, village);
+  const managed = await managedTownIn(unit, actor, village);
   if (!managed.ok) return managed;
   if (managed.value.satisfactionFormula !== formula)
     unit.tx.put(Towns, { ...managed.value, satisfactionFormula: formula });
   return townCardIn(unit, actor, village);
 }
-
-/** The town of one who manages it (for its roll-up). */
-export const managedTownIn = managedTown;
