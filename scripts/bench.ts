@@ -266,7 +266,6 @@ async function telegramWalkAt100k(): Promise<number> {
   return withPreparedFolder(100_000, (dir) => telegramWalks(dir, { walks: 30 }), { telegram: true });
 }
 
-/** The p99 of the steps of 300 villagers walking a request at once, the Bot API 100 ms away. */
 /**
  * One village's monthly tally as the monthly job makes it, village after village, each one's requests read from
  * disk: the median of 5 villages after the first, and the first alone. In the issue's town (300 villages sharing
